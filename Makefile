@@ -1,0 +1,34 @@
+# Set-up and everyday targets. Everything runs inside .venv, created on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO   ?= demo_out
+
+.PHONY: demo test bench lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test,lint]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/lenall demo --outdir $(DEMO)/data
+	$(BIN)/lenall run --samplesheet $(DEMO)/data/samplesheet.csv --outdir $(DEMO)/results --cores 2
+	@echo ""
+	@echo "Oncoprint: $(DEMO)/results/cohort/oncoprint.png (also .svg, .pdf)"
+	@echo "Report:    $(DEMO)/results/cohort/report.html"
+	@echo "Figure 1 counts: $(DEMO)/results/cohort/frequencies.tsv"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q
+
+bench: $(STAMP)
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+
+clean:
+	rm -rf $(VENV) $(DEMO) .pytest_cache

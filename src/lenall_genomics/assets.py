@@ -1,0 +1,23 @@
+"""Where the data tables in assets/ live, in a source checkout and in an installed package."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+
+@cache
+def assets_dir() -> Path:
+    override = os.environ.get("LENALL_ASSETS")
+    if override:
+        return Path(override)
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "assets", here.parents[1] / "assets"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("assets/ folder not found; set LENALL_ASSETS to its path")
+
+
+def asset(*parts: str) -> Path:
+    return assets_dir().joinpath(*parts)
