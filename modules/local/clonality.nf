@@ -1,0 +1,35 @@
+process CLONALITY {
+    label 'process_medium'
+
+    input:
+    path samplesheet
+    path results, stageAs: 'results/*'
+
+    output:
+    path "clonality.tsv"          , emit: tsv
+    path "clonality_evidence.tsv" , emit: evidence
+    path "clonality"              , emit: plots, optional: true
+    path "versions.yml"           , emit: versions
+
+    script:
+    def args = task.ext.args ?: ''
+    """
+    lenall clonality \\
+        --samplesheet ${samplesheet} \\
+        --results results \\
+        --outdir . \\
+        --genome ${params.genome} \\
+        ${args}
+
+    cat <<-END_VERSIONS > versions.yml
+    "${task.process}":
+        lenall: \$(lenall --version | sed 's/^lenall, version //')
+    END_VERSIONS
+    """
+
+    stub:
+    """
+    touch clonality.tsv clonality_evidence.tsv
+    echo '"${task.process}": {lenall: stub}' > versions.yml
+    """
+}

@@ -1,0 +1,36 @@
+process COHORT {
+    label 'process_medium'
+
+    input:
+    path samplesheet
+    path results, stageAs: 'results/*'
+
+    output:
+    path "alterations.tsv"  , emit: alterations
+    path "evaluability.tsv" , emit: evaluability
+    path "frequencies.tsv"  , emit: frequencies
+    path "ploidy.tsv"       , emit: ploidy
+    path "versions.yml"     , emit: versions
+
+    script:
+    def args = task.ext.args ?: ''
+    """
+    lenall cohort \\
+        --samplesheet ${samplesheet} \\
+        --results results \\
+        --outdir . \\
+        --genome ${params.genome} \\
+        ${args}
+
+    cat <<-END_VERSIONS > versions.yml
+    "${task.process}":
+        lenall: \$(lenall --version | sed 's/^lenall, version //')
+    END_VERSIONS
+    """
+
+    stub:
+    """
+    touch alterations.tsv evaluability.tsv frequencies.tsv ploidy.tsv
+    echo '"${task.process}": {lenall: stub}' > versions.yml
+    """
+}

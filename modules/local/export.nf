@@ -1,0 +1,35 @@
+process EXPORT {
+    label 'process_single'
+
+    input:
+    path samplesheet
+    path results, stageAs: 'results/*'
+    path cohort_tables
+
+    output:
+    path "cohort.maf"  , emit: maf
+    path "cbioportal"  , emit: cbioportal
+    path "versions.yml", emit: versions
+
+    script:
+    def args = task.ext.args ?: ''
+    """
+    lenall export all \\
+        --samplesheet ${samplesheet} \\
+        --results results \\
+        --outdir . \\
+        --genome ${params.genome} \\
+        ${args}
+
+    cat <<-END_VERSIONS > versions.yml
+    "${task.process}":
+        lenall: \$(lenall --version | sed 's/^lenall, version //')
+    END_VERSIONS
+    """
+
+    stub:
+    """
+    mkdir cbioportal && touch cohort.maf cbioportal/meta_study.txt
+    echo '"${task.process}": {lenall: stub}' > versions.yml
+    """
+}

@@ -1,0 +1,313 @@
+"""The cohort report: one self-contained HTML file built from the cohort and per-sample results.
+
+Nothing in the page points outside it: figures are data: URIs, style and script are inline, and
+every value read from an input (sample ids, genes, file names, free text) is HTML-escaped.
+The same inputs give the same bytes (no dates, sorted rows).
+"""
+
+from __future__ import annotations
+
+import platform
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..export.results import (
+    ResultFiles,
+    Table,
+    index_results,
+    missing,
+    read_json,
+    read_optional_table,
+)
+from ..model import (
+    ALTERATION_COLUMNS,
+    EVALUABILITY_COLUMNS,
+    FREQUENCY_COLUMNS,
+    Sample,
+)
+from ..writers import atomic_open
+from . import grid as oncogrid
+from .fragments import esc, first_existing, image, note, section, table
+from .template import page
+
+TITLE = "lenall-genomics cohort report"
+VERSIONED_PACKAGES = ("click", "cyvcf2", "pysam", "pandas", "numpy", "matplotlib", "jsonschema")
+PLOIDY_CAPTION_KEYS = ("class", "ploidy_class", "modal_chromosome_number", "modal_number",
+                       "modal_chromosomes", "n_chromosomes", "masked", "doubled")
+QC_ORDER = ("read", "kept", "somatic", "filter", "germline", "flag", "skip")
+
+
+def render_report(cohort_dir: str | Path, results_dir: str | Path | None,
+                  samples: Sequence[Sample], genome: str, out_path: str | Path | None = None,
+                  *, parameters: Mapping[str, Any] | None = None) -> Path:
+    """Write `<cohort_dir>/report.html` (or `out_path`) and return its path."""
+    cohort = Path(cohort_dir)
+    out = Path(out_path) if out_path is not None else cohort / "report.html"
+    inputs = _Inputs(cohort, index_results(results_dir), samples, genome)
+    params = {"genome": genome, "samplesheet-samples": len(samples), "cohort folder": cohort,
+              "results folder": results_dir if results_dir is not None else "-"}
+    params.update(parameters or {})
+    sections = [
+        _summary(inputs),
+        _oncoprint(inputs),
+        _ploidy(inputs),
+        _clonality(inputs),
+        _qc(inputs),
+        _parameters(inputs, params),
+    ]
+    patients = {s.patient for s in samples}
+    subtitle = (f"{len(patients)} patients, {len(samples)} samples · genome {genome} · "
+                f"lenall-genomics {__version__}")
+    with atomic_open(out) as handle:
+        handle.write(page(TITLE, subtitle, sections))
+    return out
+
+
+class _Inputs:
+    """The files the report reads, each read once."""
+
+    def __init__(self, cohort: Path, results: ResultFiles, samples: Sequence[Sample],
+                 genome: str) -> None:
+        self.cohort = cohort
+        self.results = results
+        self.genome = genome
+        self.samples = sorted(samples, key=lambda s: (s.patient, s.sample))
+        self.by_id = {s.sample: s for s in samples}
+        self.alterations = read_optional_table(cohort / "alterations.tsv", ALTERATION_COLUMNS)
+        self.evaluability = read_optional_table(cohort / "evaluability.tsv", EVALUABILITY_COLUMNS)
+        self.frequencies = read_optional_table(cohort / "frequencies.tsv", FREQUENCY_COLUMNS)
+        self.ploidy = read_optional_table(cohort / "ploidy.tsv")
+        self.clonality = read_optional_table(cohort / "clonality.tsv")
+        self.evidence = read_optional_table(cohort / "clonality_evidence.tsv")
+        self._variants: dict[str, list[dict[str, str]]] = {}
+
+    def file(self, sample: str, suffix: str) -> Path | None:
+        return self.results.find(sample, suffix)
+
+    def variants(self, sample: str) -> list[dict[str, str]]:
+        if sample not in self._variants:
+            found = read_optional_table(self.file(sample, "variants.tsv"), ("gene", "status"))
+            self._variants[sample] = found.rows if found else []
+        return self._variants[sample]
+
+    def cell_details(self, sample: str, gene: str, alteration: str, detail: str,
+                     source: str) -> tuple[str, str, str]:
+        """HGVSp and VAF of the variant behind an alteration, and the panel that found it."""
+        hgvsp, vaf = _variant_match(self.variants(sample), gene, alteration)
+        if not hgvsp:
+            found = re.search(r"p\.[A-Za-z0-9*_=>?]+", detail or "")
+            hgvsp = found.group(0) if found else ""
+        if not vaf:
+            found = re.search(r"vaf\s*[=:]?\s*([0-9]*\.?[0-9]+)", detail or "", re.IGNORECASE)
+            vaf = found.group(1) if found else ""
+        s = self.by_id.get(sample)
+        panel = ""
+        if s is not None:
+            panel = (s.rna_panel if "rna" in source.lower() else s.dna_panel) or ""
+        return hgvsp, vaf, panel
+
+
+_THREE = {"Ala": "A", "Arg": "R", "Asn": "N", "Asp": "D", "Cys": "C", "Gln": "Q", "Glu": "E",
+          "Gly": "G", "His": "H", "Ile": "I", "Leu": "L", "Lys": "K", "Met": "M", "Phe": "F",
+          "Pro": "P", "Ser": "S", "Thr": "T", "Trp": "W", "Tyr": "Y", "Val": "V", "Ter": "*",
+          "Sec": "U"}
+_THREE_RE = re.compile("|".join(_THREE))
+
+
+def short_hgvsp(hgvsp: str) -> str:
+    """p.Arg175His -> p.R175H (leaves one-letter forms unchanged)."""
+    text = hgvsp.split(":")[-1]
+    return _THREE_RE.sub(lambda m: _THREE[m.group(0)], text)
+
+
+def _variant_match(rows: list[dict[str, str]], gene: str, alteration: str) -> tuple[str, str]:
+    candidates = [r for r in rows if r.get("gene") == gene]
+    somatic = [r for r in candidates if r.get("status") == "somatic"]
+    wanted = alteration.strip()
+    for row in somatic + candidates:
+        hgvsp = row.get("hgvsp", "")
+        names = {hgvsp, short_hgvsp(hgvsp), row.get("hgvsc", "")} - {"", "."}
+        if wanted and any(n == wanted or short_hgvsp(n) == short_hgvsp(wanted) for n in names):
+            return _clean(hgvsp), _clean(row.get("t_vaf", ""))
+    if len(somatic) == 1:
+        return _clean(somatic[0].get("hgvsp", "")), _clean(somatic[0].get("t_vaf", ""))
+    return "", ""
+
+
+def _clean(value: str) -> str:
+    return "" if missing(value) else value
+
+
+# --- sections ----------------------------------------------------------------------------------
+
+def _summary(inputs: _Inputs) -> str:
+    per_diagnosis: dict[str, tuple[set[str], int]] = {}
+    for s in inputs.samples:
+        patients, count = per_diagnosis.get(s.diagnosis, (set(), 0))
+        patients.add(s.patient)
+        per_diagnosis[s.diagnosis] = (patients, count + 1)
+    rows = [{"diagnosis": d, "patients": len(p), "samples": n}
+            for d, (p, n) in sorted(per_diagnosis.items())]
+    body = [f"<p>{esc(len({s.patient for s in inputs.samples}))} patients and "
+            f"{esc(len(inputs.samples))} samples in the samplesheet.</p>",
+            table(("diagnosis", "patients", "samples"), rows),
+            "<h3>Altered / evaluable patients (n/N)</h3>"]
+    if inputs.frequencies is None:
+        body.append(note("frequencies.tsv was not found in the cohort folder."))
+    else:
+        body.append(table(FREQUENCY_COLUMNS, inputs.frequencies.rows, table_id="frequencies",
+                          headers={"row": "gene / event", "label": "n/N", "percent": "%"}))
+    return section("summary", "Cohort summary", body)
+
+
+def _oncoprint(inputs: _Inputs) -> str:
+    body = []
+    if inputs.alterations is None and inputs.evaluability is None:
+        body.append(note("alterations.tsv and evaluability.tsv were not found in the cohort folder."))
+    else:
+        built = oncogrid.build_grid(inputs.alterations, inputs.evaluability, inputs.frequencies,
+                                    inputs.cell_details)
+        classes = sorted({h.display_class for c in built.cells.values() for h in c.hits})
+        fields = ("patient", "gene", "alteration", "hgvsp", "vaf", "source", "panel", "status")
+        labels = {"hgvsp": "HGVSp", "vaf": "VAF"}
+        detail_rows = "".join(f'<dt>{esc(labels.get(f, f.capitalize()))}</dt>'
+                              f'<dd id="detail-{f}">-</dd>' for f in fields)
+        body += [
+            "<p>Hover over, click or tab to a cell to see its details. Rows are genes or events, "
+            "columns are patients; the right-hand label is altered/evaluable.</p>",
+            oncogrid.legend(classes),
+            '<div class="oncoprint-layout">',
+            f'<div class="grid-wrap">{oncogrid.render_grid(built)}</div>',
+            f'<aside id="cell-details" data-filled="false"><h3>Cell details</h3><dl>{detail_rows}'
+            "</dl></aside>",
+            "</div>",
+        ]
+    static = first_existing(inputs.cohort / "oncoprint.svg", inputs.cohort / "oncoprint.png")
+    body.append("<h3>Figure</h3>")
+    body.append(image(static, "Cohort oncoprint", static.name) if static
+                else note("oncoprint.svg was not found in the cohort folder."))
+    return section("oncoprint", "Oncoprint", body)
+
+
+def _ploidy(inputs: _Inputs) -> str:
+    body = []
+    if inputs.ploidy is None:
+        body.append(note("ploidy.tsv was not found in the cohort folder."))
+    else:
+        body.append(table(inputs.ploidy.columns, inputs.ploidy.rows, table_id="ploidy-table"))
+    figures = []
+    for s in inputs.samples:
+        plot = first_existing(inputs.file(s.sample, "genome.png"), inputs.file(s.sample, "genome.svg"))
+        if plot is None:
+            continue
+        facts = read_json(inputs.file(s.sample, "ploidy.json"))
+        caption = s.sample
+        if isinstance(facts, Mapping):
+            shown = [f"{k}: {facts[k]}" for k in PLOIDY_CAPTION_KEYS
+                     if k in facts and not isinstance(facts[k], (dict, list))]
+            caption += (" — " + "; ".join(shown)) if shown else ""
+        figures.append(image(plot, f"Copy number and LOH of {s.sample}", caption))
+    body.append("<h3>Per-sample genome plots</h3>")
+    body.append('<div class="figures">' + "\n".join(figures) + "</div>" if figures
+                else note("No per-sample genome plots were found."))
+    return section("ploidy", "Ploidy", body)
+
+
+def _clonality(inputs: _Inputs) -> str:
+    body = []
+    if inputs.clonality is None:
+        body.append(note("clonality.tsv was not found: no patient had two tumour samples, or the "
+                         "clonality step has not run."))
+        return section("clonality", "Clonality", body)
+    body.append(table(inputs.clonality.columns, inputs.clonality.rows, table_id="clonality-table"))
+    folder = inputs.cohort / "clonality"
+    patients = sorted({r.get("patient", "") for r in inputs.clonality.rows} - {""})
+    for patient in patients:
+        body.append(f"<h3>Patient {esc(patient)}</h3>")
+        if inputs.evidence is not None:
+            rows = [r for r in inputs.evidence.rows if r.get("patient") == patient]
+            body.append(table(inputs.evidence.columns, rows) if rows
+                        else note("No evidence rows for this patient."))
+        figure = first_existing(folder / f"{patient}.svg", folder / f"{patient}.png")
+        if figure is not None:
+            body.append(image(figure, f"Clonal relatedness of patient {patient}", figure.name))
+    if not patients and inputs.evidence is not None:
+        body.append(table(inputs.evidence.columns, inputs.evidence.rows))
+    return section("clonality", "Clonality", body)
+
+
+def _qc(inputs: _Inputs) -> str:
+    files = []
+    qc_rows = []
+    for s in inputs.samples:
+        variants = inputs.variants(s.sample)
+        statuses = Counter(r.get("status", "") for r in variants)
+        files.append({
+            "sample": s.sample, "patient": s.patient, "diagnosis": s.diagnosis,
+            "DNA panel": s.dna_panel or "", "RNA panel": s.rna_panel or "",
+            "variants": ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())) or "-",
+            "fusion events": _row_count(inputs.file(s.sample, "fusions.tsv")),
+            "CN events": _row_count(inputs.file(s.sample, "cn_events.tsv")),
+            "segments": _row_count(inputs.file(s.sample, "segments.tsv")),
+            "ploidy": "yes" if inputs.file(s.sample, "ploidy.json") else "-",
+        })
+        qc = read_json(inputs.file(s.sample, "variants.qc.json"))
+        if isinstance(qc, Mapping):
+            qc_rows.append({"sample": s.sample, **{str(k): v for k, v in qc.items()}})
+    keys = sorted({k for r in qc_rows for k in r} - {"sample"}, key=_qc_rank)
+    body = ["<h3>Variant filtering</h3>",
+            "<p>Records read, kept, filtered by reason, germline removed and flagged for germline "
+            "confirmation, as reported by the variants step.</p>",
+            table(("sample", *keys), qc_rows, table_id="qc-table") if qc_rows
+            else note("No variants.qc.json files were found."),
+            "<h3>Results per sample</h3>",
+            table(tuple(files[0]) if files else (), files, table_id="files-table")]
+    if inputs.results.duplicates:
+        listed = "; ".join(f"{name}: {', '.join(str(p) for p in paths)}"
+                           for name, paths in sorted(inputs.results.duplicates.items()))
+        body.append(f'<p class="warn">Files found more than once (the first was used): '
+                    f"{esc(listed)}</p>")
+    return section("qc", "Per-sample QC", body)
+
+
+def _qc_rank(key: str) -> tuple[int, str]:
+    lowered = key.lower()
+    rank = next((i for i, word in enumerate(QC_ORDER) if word in lowered), len(QC_ORDER))
+    return rank, key
+
+
+def _row_count(path: Path | None) -> str:
+    found = read_optional_table(path)
+    return "-" if found is None else str(len(found.rows))
+
+
+def _parameters(inputs: _Inputs, params: Mapping[str, Any]) -> str:
+    rows = [{"parameter": k, "value": v} for k, v in params.items()]
+    versions = [{"software": "lenall-genomics", "version": __version__},
+                {"software": "Python", "version": platform.python_version()}]
+    for name in VERSIONED_PACKAGES:
+        try:
+            versions.append({"software": name, "version": metadata.version(name)})
+        except metadata.PackageNotFoundError:
+            versions.append({"software": name, "version": "not installed"})
+    notes = []
+    for table_ in _tables(inputs):
+        notes += [{"file": table_.path.name, "note": c} for c in table_.comments]
+    body = [table(("parameter", "value"), rows, table_id="parameters-table"),
+            "<h3>Versions</h3>", table(("software", "version"), versions),
+            "<h3>Sources and thresholds noted in the cohort tables</h3>",
+            table(("file", "note"), notes) if notes else note("The cohort tables carry no notes.")]
+    return section("parameters", "Parameters, genome build and versions", body)
+
+
+def _tables(inputs: _Inputs) -> Iterable[Table]:
+    for found in (inputs.alterations, inputs.evaluability, inputs.frequencies, inputs.ploidy,
+                  inputs.clonality, inputs.evidence):
+        if found is not None:
+            yield found
+

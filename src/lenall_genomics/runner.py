@@ -1,0 +1,319 @@
+"""The embedded runner: the step graph of `steps.py`, run in-process, in parallel, with a cache.
+
+Each task is one `lenall <step>` invocation (the same command Nextflow runs). A task is skipped
+when its cache key — a hash of the command, its arguments, the package version and the content
+of every input file — equals the key recorded when it last succeeded and its outputs are intact.
+Adding a sample therefore re-runs that sample's steps and the cohort fan-in, nothing else.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as futures
+import hashlib
+import json
+import multiprocessing
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .steps import STEPS, RunContext, Step
+from .writers import atomic_open, write_json
+
+CACHE_DIR = Path("pipeline_info") / "cache"
+LOG_FILE = Path("pipeline_info") / "run.log"
+
+
+@dataclass
+class Task:
+    step: Step
+    sample: str | None  # None for cohort steps
+    arguments: list[str]
+    outputs: list[Path]
+    inputs: list[Path]
+    needs: list[str] = field(default_factory=list)  # task ids
+    state: str = "pending"  # pending | ran | cached | failed | skipped
+    message: str = ""
+    seconds: float = 0.0
+
+    @property
+    def id(self) -> str:
+        return f"{self.step.name}:{self.sample}" if self.sample else self.step.name
+
+    @property
+    def argv(self) -> list[str]:
+        return [*self.step.command, *self.arguments]
+
+
+@dataclass
+class RunSummary:
+    tasks: list[Task]
+
+    def count(self, state: str) -> int:
+        return sum(1 for t in self.tasks if t.state == state)
+
+    @property
+    def failed(self) -> list[Task]:
+        return [t for t in self.tasks if t.state == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return not any(t.state in ("failed", "skipped") for t in self.tasks)
+
+
+# --- building the graph ------------------------------------------------------------------------
+
+def build_tasks(ctx: RunContext, steps: Iterable[Step] = STEPS) -> list[Task]:
+    steps = list(steps)
+    tasks: list[Task] = []
+    for step in (s for s in steps if s.scope == "sample"):
+        for sample in ctx.samples:
+            if step.applies(ctx, sample):
+                tasks.append(_task(ctx, step, sample))
+    for step in (s for s in steps if s.scope == "cohort"):
+        if step.applies(ctx, None):
+            tasks.append(_task(ctx, step, None))
+    by_id = {t.id: t for t in tasks}
+    produced = {path for t in tasks for path in t.outputs}
+    for task in tasks:
+        # files made by the graph are inputs through `needs`, whether or not they exist yet
+        task.inputs = [p for p in task.inputs if p not in produced]
+        task.needs = _dependencies(task, tasks)
+        for need in task.needs:
+            task.inputs.extend(by_id[need].outputs)
+    return tasks
+
+
+def _task(ctx: RunContext, step: Step, sample) -> Task:
+    arguments = step.arguments(ctx, sample) + list(ctx.step_options.get(step.name, ()))
+    outputs = step.outputs(ctx, sample)
+    user_files = [Path(a) for a in arguments if _is_input_file(a)]
+    if step.scope == "cohort":
+        user_files += _panel_files(ctx)
+    return Task(step, sample.sample if sample else None, arguments, outputs, user_files)
+
+
+def _is_input_file(argument: str) -> bool:
+    return os.sep in argument and Path(argument).is_file()
+
+
+def _panel_files(ctx: RunContext) -> list[Path]:
+    specs = {s.dna_panel for s in ctx.samples} | {s.rna_panel for s in ctx.samples}
+    base = ctx.samplesheet.parent
+    return sorted({(base / spec).resolve() for spec in specs
+                   if spec and (base / spec).is_file()})
+
+
+def _dependencies(task: Task, tasks: list[Task]) -> list[str]:
+    if task.step.scope == "sample":
+        return [t.id for t in tasks
+                if t.sample == task.sample and t.step.name in task.step.needs]
+    return [t.id for t in tasks if t.step.name in task.step.needs]
+
+
+# --- the cache ---------------------------------------------------------------------------------
+
+class Cache:
+    """Task keys and file content hashes, kept under <outdir>/pipeline_info/cache."""
+
+    def __init__(self, outdir: Path) -> None:
+        self.folder = outdir / CACHE_DIR
+        self.hash_file = self.folder / "file_hashes.json"
+        self.hashes: dict[str, list] = {}
+        if self.hash_file.is_file():
+            try:
+                self.hashes = json.loads(self.hash_file.read_text())
+            except ValueError:
+                self.hashes = {}
+
+    def file_hash(self, path: Path) -> str:
+        if not path.is_file():
+            return "missing"
+        stat = path.stat()
+        known = self.hashes.get(str(path))
+        if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
+            return known[2]
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        self.hashes[str(path)] = [stat.st_size, stat.st_mtime_ns, digest.hexdigest()]
+        return digest.hexdigest()
+
+    def key(self, task: Task) -> str:
+        record = {
+            "version": __version__,
+            "argv": task.argv,
+            "inputs": sorted((str(p), self.file_hash(p)) for p in task.inputs),
+        }
+        return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
+
+    def _manifest(self, task: Task) -> Path:
+        return self.folder / f"{task.id.replace(':', '__')}.json"
+
+    def is_current(self, task: Task) -> bool:
+        manifest = self._manifest(task)
+        if not manifest.is_file():
+            return False
+        try:
+            recorded = json.loads(manifest.read_text())
+        except ValueError:
+            return False
+        if recorded.get("key") != self.key(task):
+            return False
+        return all(self.file_hash(Path(p)) == h for p, h in recorded["outputs"].items())
+
+    def record(self, task: Task) -> None:
+        outputs = {str(p): self.file_hash(p) for p in task.outputs}
+        write_json(self._manifest(task), {"key": self.key(task), "outputs": outputs})
+
+    def forget(self, task: Task) -> None:
+        self._manifest(task).unlink(missing_ok=True)
+
+    def save(self) -> None:
+        write_json(self.hash_file, self.hashes)
+
+
+# --- running -----------------------------------------------------------------------------------
+
+def execute(argv: list[str]) -> tuple[bool, str, float]:
+    """Run one `lenall` command in this process; never raises."""
+    from .errors import LenallInputError
+
+    started = time.perf_counter()
+    try:
+        from .cli import cli
+
+        cli.main(args=argv, prog_name="lenall", standalone_mode=False)
+        return True, "", time.perf_counter() - started
+    except LenallInputError as error:
+        return False, f"input error: {error}", time.perf_counter() - started
+    except SystemExit as done:
+        ok = done.code in (0, None)
+        return ok, "" if ok else f"exited with code {done.code}", time.perf_counter() - started
+    except Exception as error:  # one failing task must not stop the others
+        detail = traceback.format_exc(limit=6)
+        return False, f"{type(error).__name__}: {error}\n{detail}", time.perf_counter() - started
+
+
+Reporter = Callable[[Task, int, int], None]
+
+
+def run_tasks(ctx: RunContext, tasks: list[Task], cores: int = 1,
+              report: Reporter | None = None,
+              executor: Callable[[list[str]], tuple[bool, str, float]] = execute) -> RunSummary:
+    """Run ready tasks as their inputs appear; `executor` must be picklable when cores > 1."""
+    cache = Cache(ctx.outdir)
+    by_id = {t.id: t for t in tasks}
+    done = 0
+
+    def finish(task: Task) -> None:
+        nonlocal done
+        done += 1
+        if task.state == "ran":
+            cache.record(task)
+        elif task.state == "failed":
+            cache.forget(task)
+        if report:
+            report(task, done, len(tasks))
+
+    def ready(task: Task) -> bool:
+        return task.state == "pending" and all(
+            by_id[n].state in ("ran", "cached") for n in task.needs)
+
+    def blocked(task: Task) -> str | None:
+        bad = [n for n in task.needs if by_id[n].state in ("failed", "skipped")]
+        return f"skipped: needs {', '.join(sorted(bad))}" if bad else None
+
+    pool = _pool(cores)
+    running: dict[futures.Future, Task] = {}
+    try:
+        while True:
+            for task in tasks:
+                if task.state != "pending":
+                    continue
+                reason = blocked(task)
+                if reason:
+                    task.state, task.message = "skipped", reason
+                    finish(task)
+                elif ready(task) and task not in running.values():
+                    if cache.is_current(task):
+                        task.state = "cached"
+                        finish(task)
+                    elif pool is None:
+                        _apply(task, executor(task.argv))
+                        finish(task)
+                    else:
+                        running[pool.submit(executor, task.argv)] = task
+            if not running:
+                if all(t.state != "pending" for t in tasks):
+                    break
+                if not any(ready(t) or blocked(t) for t in tasks if t.state == "pending"):
+                    break
+                continue
+            finished, _ = futures.wait(running, return_when=futures.FIRST_COMPLETED)
+            for future in finished:
+                task = running.pop(future)
+                _apply(task, future.result())
+                finish(task)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+        cache.save()
+    return RunSummary(tasks)
+
+
+def _apply(task: Task, result: tuple[bool, str, float]) -> None:
+    ok, message, seconds = result
+    task.state, task.message, task.seconds = ("ran" if ok else "failed"), message, seconds
+
+
+def _pool(cores: int) -> futures.ProcessPoolExecutor | None:
+    if cores <= 1:
+        return None
+    return futures.ProcessPoolExecutor(max_workers=cores,
+                                       mp_context=multiprocessing.get_context("spawn"))
+
+
+# --- progress and the log ----------------------------------------------------------------------
+
+def progress_line(task: Task, done: int, total: int) -> str:
+    width = len(str(total))
+    what = f"{task.step.name:<11} {task.sample or '(cohort)'}"
+    if task.state == "ran":
+        status = f"ran ({task.seconds:.1f}s)"
+    elif task.state == "failed":
+        status = "FAILED: " + task.message.splitlines()[0]
+    else:
+        status = task.message or task.state
+    return f"[{done:>{width}}/{total}] {what:<40} {status}"
+
+
+def write_log(outdir: Path, summary: RunSummary) -> Path:
+    path = outdir / LOG_FILE
+    with atomic_open(path) as handle:
+        handle.write(f"lenall {__version__} run: {summary.count('ran')} ran, "
+                     f"{summary.count('cached')} cached, {summary.count('skipped')} skipped, "
+                     f"{summary.count('failed')} failed\n")
+        for task in summary.tasks:
+            handle.write(f"{task.state}\t{task.id}\tlenall {' '.join(task.argv)}\n")
+            if task.message:
+                for line in task.message.rstrip().splitlines():
+                    handle.write(f"\t{line}\n")
+    return path
+
+
+def run_pipeline(ctx: RunContext, cores: int = 1, quiet: bool = False) -> RunSummary:
+    tasks = build_tasks(ctx)
+
+    def report(task: Task, done: int, total: int) -> None:
+        if not quiet:
+            print(progress_line(task, done, total), file=sys.stderr, flush=True)
+
+    summary = run_tasks(ctx, tasks, cores=cores, report=report)
+    write_log(ctx.outdir, summary)
+    return summary
