@@ -61,7 +61,10 @@ def cli() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: a bad input is one line on stderr and exit code 2."""
     try:
-        cli.main(args=argv, prog_name="lenall", standalone_mode=False)
+        # without standalone mode, click returns the code of `Exit(n)` instead of exiting
+        code = cli.main(args=argv, prog_name="lenall", standalone_mode=False)
+        if isinstance(code, int) and code != 0:
+            sys.exit(code)
     except LenallInputError as error:
         click.echo(f"lenall: error: {error}", err=True)
         sys.exit(2)

@@ -188,7 +188,9 @@ def execute(argv: list[str]) -> tuple[bool, str, float]:
     try:
         from .cli import cli
 
-        cli.main(args=argv, prog_name="lenall", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="lenall", standalone_mode=False)
+        if isinstance(code, int) and code != 0:
+            return False, f"exited with code {code}", time.perf_counter() - started
         return True, "", time.perf_counter() - started
     except LenallInputError as error:
         return False, f"input error: {error}", time.perf_counter() - started

@@ -116,14 +116,6 @@ def _always(_ctx: RunContext, _s: Sample | None) -> bool:
     return True
 
 
-def _has_tumour_pairs(ctx: RunContext, _s: Sample | None) -> bool:
-    per_patient: dict[str, int] = {}
-    for s in ctx.samples:
-        if s.is_tumour and (s.vcf or s.maf or s.segments or s.clonotypes):
-            per_patient[s.patient] = per_patient.get(s.patient, 0) + 1
-    return any(n >= 2 for n in per_patient.values())
-
-
 STEPS: tuple[Step, ...] = (
     Step("variants", "sample",
          applies=lambda ctx, s: s is not None and s.is_tumour and bool(s.vcf or s.maf),
@@ -158,7 +150,7 @@ STEPS: tuple[Step, ...] = (
                                     str(ctx.samplesheet), "--outdir", str(ctx.cohort_dir)],
          outputs=_cohort_files("oncoprint.png", "oncoprint.svg", "oncoprint.pdf"),
          needs=("cohort",)),
-    Step("clonality", "cohort", applies=_has_tumour_pairs,
+    Step("clonality", "cohort", applies=_always,
          arguments=lambda ctx, _s: _cohort_common(ctx),
          outputs=_cohort_files("clonality.tsv", "clonality_evidence.tsv"),
          needs=("variants", "copynumber", "clonotypes")),
