@@ -22,7 +22,7 @@ demo: $(STAMP)
 	@echo "Figure 1 counts: $(DEMO)/results/cohort/frequencies.tsv"
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
 bench: $(STAMP)
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -62,8 +62,9 @@ workflow LENALL {
         .map { row, dir -> [sampleMeta(row), resolveInput(dir, row.clonotypes)] })
 
     results = VARIANTS.out.tsv
-        .mix(VARIANTS.out.maf, VARIANTS.out.qc, FUSIONS.out.tsv, COPYNUMBER.out.segments,
-             COPYNUMBER.out.events, PLOIDY.out.json, PLOIDY.out.plots, CLONOTYPES.out.tsv)
+        .mix(VARIANTS.out.maf, VARIANTS.out.qc, FUSIONS.out.tsv, FUSIONS.out.qc,
+             COPYNUMBER.out.segments, COPYNUMBER.out.events, COPYNUMBER.out.qc, PLOIDY.out.json,
+             PLOIDY.out.plots, CLONOTYPES.out.tsv, CLONOTYPES.out.qc)
         .flatMap { meta, files -> files instanceof List ? files : [files] }
         .collect()
         .ifEmpty([])
@@ -77,8 +78,8 @@ workflow LENALL {
     EXPORT(samplesheet, results, cohort_tables)
     REPORT(samplesheet, results,
         cohort_tables
-            .mix(ONCOPRINT.out.plots.flatten(), CLONALITY.out.tsv, CLONALITY.out.evidence,
-                 CLONALITY.out.plots, EXPORT.out.maf)
+            .mix(COHORT.out.qc, ONCOPRINT.out.plots.flatten(), CLONALITY.out.tsv,
+                 CLONALITY.out.evidence, CLONALITY.out.qc, CLONALITY.out.plots, EXPORT.out.maf)
             .collect())
 
     VARIANTS.out.versions

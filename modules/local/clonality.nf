@@ -8,6 +8,7 @@ process CLONALITY {
     output:
     path "clonality.tsv"          , emit: tsv
     path "clonality_evidence.tsv" , emit: evidence
+    path "clonality.qc.json"      , emit: qc
     path "clonality"              , emit: plots, optional: true
     path "versions.yml"           , emit: versions
 
@@ -29,7 +30,7 @@ process CLONALITY {
 
     stub:
     """
-    touch clonality.tsv clonality_evidence.tsv
+    touch clonality.tsv clonality_evidence.tsv clonality.qc.json
     echo '"${task.process}": {lenall: stub}' > versions.yml
     """
 }

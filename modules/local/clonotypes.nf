@@ -6,7 +6,8 @@ process CLONOTYPES {
     tuple val(meta), path(clonotypes)
 
     output:
-    tuple val(meta), path("${meta.sample}.clonotypes.tsv"), emit: tsv
+    tuple val(meta), path("${meta.sample}.clonotypes.tsv")    , emit: tsv
+    tuple val(meta), path("${meta.sample}.clonotypes.qc.json"), emit: qc
     path "versions.yml"                                    , emit: versions
 
     script:
@@ -26,7 +27,7 @@ process CLONOTYPES {
 
     stub:
     """
-    touch ${meta.sample}.clonotypes.tsv
+    touch ${meta.sample}.clonotypes.tsv ${meta.sample}.clonotypes.qc.json
     echo '"${task.process}": {lenall: stub}' > versions.yml
     """
 }

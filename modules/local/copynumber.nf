@@ -8,6 +8,7 @@ process COPYNUMBER {
     output:
     tuple val(meta), path("${meta.sample}.segments.tsv") , emit: segments
     tuple val(meta), path("${meta.sample}.cn_events.tsv"), emit: events
+    tuple val(meta), path("${meta.sample}.copynumber.qc.json"), emit: qc
     path "versions.yml"                                   , emit: versions
 
     script:
@@ -34,7 +35,7 @@ process COPYNUMBER {
 
     stub:
     """
-    touch ${meta.sample}.segments.tsv ${meta.sample}.cn_events.tsv
+    touch ${meta.sample}.segments.tsv ${meta.sample}.cn_events.tsv ${meta.sample}.copynumber.qc.json
     echo '"${task.process}": {lenall: stub}' > versions.yml
     """
 }

@@ -6,7 +6,8 @@ process FUSIONS {
     tuple val(meta), path(fusions)
 
     output:
-    tuple val(meta), path("${meta.sample}.fusions.tsv"), emit: tsv
+    tuple val(meta), path("${meta.sample}.fusions.tsv")    , emit: tsv
+    tuple val(meta), path("${meta.sample}.fusions.qc.json"), emit: qc
     path "versions.yml"                                 , emit: versions
 
     script:
@@ -29,7 +30,7 @@ process FUSIONS {
 
     stub:
     """
-    touch ${meta.sample}.fusions.tsv
+    touch ${meta.sample}.fusions.tsv ${meta.sample}.fusions.qc.json
     echo '"${task.process}": {lenall: stub}' > versions.yml
     """
 }

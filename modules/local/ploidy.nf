@@ -12,6 +12,7 @@ process PLOIDY {
 
     script:
     def sex = meta.sex ? "--sex ${meta.sex}" : ''
+    def purity = meta.purity ? "--purity ${meta.purity}" : ''
     def args = task.ext.args ?: ''
     """
     lenall ploidy \\
@@ -20,6 +21,7 @@ process PLOIDY {
         --outdir . \\
         --genome ${params.genome} \\
         ${sex} \\
+        ${purity} \\
         ${args}
 
     cat <<-END_VERSIONS > versions.yml

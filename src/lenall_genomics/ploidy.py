@@ -37,7 +37,6 @@ Deviations from METHODS c, and why:
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -197,6 +196,24 @@ def read_segments(path: str | Path, genome: str, purity: float | None = None) ->
     if header is None:
         raise LenallInputError("no header line", file=path,
                                hint="expected columns chrom, start, end, log2, total_cn, ...")
+    result.segments, result.overlap_bp = _clip_overlaps(result.segments)
+    return result
+
+
+def segments_from_rows(rows: Iterable[Mapping[str, Any]], genome: str,
+                       purity: float | None = None, source: str = "segments") -> SegmentInput:
+    """SegmentInput from records with model.SEGMENT_COLUMNS (e.g. readers.segments output rows).
+
+    Checked like the file (`source` names it in errors; line = record number + 1).
+    """
+    sizes = chromosomes(genome)
+    result = SegmentInput(segments=[])
+    for number, record in enumerate(rows, start=2):
+        row = {k: "" if v is None else str(v) for k, v in record.items()}
+        segment = _parse_segment(row, Path(source), number, sizes, purity, result.skipped)
+        if segment is not None:
+            result.segments.append(segment)
+            result.from_log2 += segment.from_log2
     result.segments, result.overlap_bp = _clip_overlaps(result.segments)
     return result
 
@@ -415,15 +432,20 @@ def chromosome_state(chrom: Chromosome, segments: Sequence[Segment], sex: str,
     else:
         level = "partial" if None in states else "arm"
         total = None
-        representatives = [a.total_cn if a.total_cn is not None else a.median_cn
-                           for a in measured]
         reference = expected if chrom.name in SEX_CHROMOSOMES else int(rules["diploid_reference"])
-        counted = min(max(representatives), max(min(representatives), reference))
+        counted = arm_level_count(measured, reference)
     minor, loh, loh_fraction = _chromosome_minor(measured, rules)
     if chrom.name == "X" and sex == "male":
         loh = None  # one X in a male has no second allele to lose
     return ChromosomeState(chrom.name, level, total, minor, loh, loh_fraction, counted, expected,
                            arms=arms)
+
+
+def arm_level_count(arms: Sequence[ArmState], reference: int) -> int:
+    """The reference copy number clipped to the range of the arms' states."""
+    shown = [a.total_cn if a.total_cn is not None else a.median_cn for a in arms]
+    values = [v for v in shown if v is not None]
+    return min(max(values), max(min(values), reference))
 
 
 def _unmeasured_count(chrom: str, expected: int, rules: Mapping[str, float]) -> int:
@@ -460,13 +482,14 @@ def pre_doubling_copies(total: int, minor: int | None, loh: bool | None) -> int 
         minor = 0
     if minor is None:
         return None
-    if minor == 0:
+    minor = min(minor, total - minor)  # a tool that reports the other allele as "minor"
+    if minor <= 0:
         return 1
     if 2 * minor == total or (total in (3, 4) and minor == 1):
         return 2
     if total >= 5:
         return 3
-    return 2  # k = 2, m = 1 is caught above; this keeps k = 3/4 with odd minors at two copies
+    return 2  # not reached for 0 < minor <= total / 2 with total <= 4
 
 
 # --- the call ---------------------------------------------------------------------------------
@@ -487,6 +510,7 @@ class PloidyCall:
     evidence: dict[str, Any]
     qc: dict[str, Any]
     parameters: dict[str, float]
+    classes: tuple[PloidyClass, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -504,6 +528,7 @@ class PloidyCall:
             "evidence": self.evidence,
             "qc": self.qc,
             "parameters": self.parameters,
+            "class_ranges": [asdict(c) for c in self.classes],
         }
 
 
@@ -544,12 +569,12 @@ def call_ploidy(sample: str, data: SegmentInput, genome: str, sex: str | None = 
     _count_sex_chromosomes(states, sex)
     qc = quality(data, states, chroms, rules)
     call = PloidyCall(sample, genome, sex, None, INSUFFICIENT, None, None, None, None, None,
-                      states, {}, qc, dict(sorted(rules.items())))
+                      states, {}, qc, dict(sorted(rules.items())), classes)
     call.evidence = _base_evidence(states, data)
     if qc["status"] == "fail":
         call.evidence["decision"] = "insufficient data: " + "; ".join(qc["problems"])
         return call
-    _decide(call, rules, classes)
+    _decide(call, data, rules, classes)
     return call
 
 
@@ -562,13 +587,18 @@ def _count_sex_chromosomes(states: list[ChromosomeState], sex: str) -> None:
     if sex == "female" and y.level != "not_measured" and y.counted > 0:
         y.notes.append("Y signal in a female sample: not counted")
         y.counted = 0
+    if sex == "male" and x.minor_cn is not None and x.minor_cn >= 1:
+        x.notes.append("heterozygous X in a male sample: check the declared sex")
     if y.level == "not_measured":
         y.counted = y.expected
         if sex == "unknown":
             y.counted = max(0, 2 - x.counted)
             y.notes.append("sex unknown and Y not measured: X and Y counted as max(X, 2)")
-        else:
-            y.notes.append(f"Y not measured: counted as expected for a {sex} sample")
+        elif sex == "male":
+            y.notes.append("Y not measured: counted as the expected one copy")
+    if sex == "unknown":  # neither one X nor a missing Y can be called a loss
+        x.expected = min(max(x.counted, 1), 2)
+        y.expected = y.counted if y.counted <= 1 else 1
 
 
 def quality(data: SegmentInput, states: Sequence[ChromosomeState],
@@ -639,7 +669,7 @@ def _base_evidence(states: Sequence[ChromosomeState], data: SegmentInput) -> dic
             for a in s.arms:
                 if a.loh_fraction is not None and a.loh_fraction >= 0.8 and s.chrom != "X":
                     arm_events.append(f"{s.chrom}{a.arm} LOH")
-    notes = []
+    notes = [f"{s.chrom}: {note}" for s in states for note in s.notes]
     if data.from_log2:
         notes.append(f"{data.from_log2} segments had no total CN: total CN derived from log2 "
                      "as 2 * 2**log2 (ploidy-naive; purity-adjusted when purity is given), "
@@ -655,7 +685,9 @@ def _base_evidence(states: Sequence[ChromosomeState], data: SegmentInput) -> dic
         "notes": notes,
         "counting_rule": ("46 - losses + gains: whole chromosomes count their state; arm-level "
                           "and partial chromosomes count the diploid reference clipped to the "
-                          "range of their arm states; unmeasured autosomes count the reference; "
+                          "range of their arm states (4 in a doubled genome: mean CN >= "
+                          "doubled_min_ploidy or major CN >= 2 over > wgd_major_fraction); "
+                          "unmeasured autosomes count the reference; "
                           "sex chromosomes as observed against the declared sex"),
     }
 
@@ -673,7 +705,7 @@ def _ploidy_mean(states: Sequence[ChromosomeState]) -> float:
     return value / weight if weight else 0.0
 
 
-def _wgd(data: SegmentInput) -> bool | None:
+def _major_ge2_fraction(data: SegmentInput) -> float | None:
     """Bielski 2018: major-allele CN >= 2 over more than half of the autosomes (minor known)."""
     known = [s for s in data.segments if s.chrom in AUTOSOMES and s.minor is not None]
     weight = sum(s.length for s in known)
@@ -683,11 +715,17 @@ def _wgd(data: SegmentInput) -> bool | None:
     return major2 / weight
 
 
-def _decide(call: PloidyCall, rules: Mapping[str, float], classes: Sequence[PloidyClass]) -> None:
+def _decide(call: PloidyCall, data: SegmentInput, rules: Mapping[str, float],
+            classes: Sequence[PloidyClass]) -> None:
     states, ev = call.states, call.evidence
     autosomes = [s for s in states if s.chrom in AUTOSOMES]
-    n_obs = sum(s.counted for s in states)
     ploidy = _ploidy_mean(states)
+    major_fraction = _major_ge2_fraction(data)
+    if ploidy >= rules["doubled_min_ploidy"] or (
+            major_fraction is not None and major_fraction > rules["wgd_major_fraction"]):
+        _recount_doubled(autosomes, 2 * int(rules["diploid_reference"]), ev)
+        ev.update(_base_evidence(states, data))
+    n_obs = sum(s.counted for s in states)
     call.modal_number = n_obs
     call.observed_class = classify(n_obs, classes)
     has_minor = call.qc["minor_known_fraction"] >= rules["min_minor_known_fraction"]
@@ -708,7 +746,16 @@ def _decide(call: PloidyCall, rules: Mapping[str, float], classes: Sequence[Ploi
         else:
             ev["decision"] = f"{n_obs} chromosomes counted (no minor CN: doubling not assessed)"
         return
-    _assess_doubling(call, autosomes, n_obs, count_says_doubled, rules, classes)
+    _assess_doubling(call, data, autosomes, n_obs, count_says_doubled, rules, classes)
+
+
+def _recount_doubled(autosomes: Sequence[ChromosomeState], reference: int,
+                     evidence: dict[str, Any]) -> None:
+    """In a doubled genome, arm-level and partial autosomes are counted against 4, not 2."""
+    for s in autosomes:
+        if s.level in ("arm", "partial"):
+            s.counted = arm_level_count([a for a in s.arms if a.median_cn is not None], reference)
+    evidence["counting_reference"] = reference
 
 
 def _looks_doubled_without_minor(autosomes: Sequence[ChromosomeState], ploidy: float,
@@ -719,15 +766,15 @@ def _looks_doubled_without_minor(autosomes: Sequence[ChromosomeState], ploidy: f
             or (tetra >= rules["doubling_min_tetrasomies"] and tri <= tetra))
 
 
-def _assess_doubling(call: PloidyCall, autosomes: Sequence[ChromosomeState], n_obs: int,
-                     count_says_doubled: bool, rules: Mapping[str, float],
-                     classes: Sequence[PloidyClass]) -> None:
+def _assess_doubling(call: PloidyCall, data: SegmentInput,
+                     autosomes: Sequence[ChromosomeState], n_obs: int, count_says_doubled: bool,
+                     rules: Mapping[str, float], classes: Sequence[PloidyClass]) -> None:
     ev = call.evidence
     for s in call.states:
         s.pre_doubling = _ancestral(s)
     n_anc = sum(s.pre_doubling if s.pre_doubling is not None else max(1, round(s.counted / 2))
                 for s in call.states)
-    major_fraction = _wgd(_segments_of(call))
+    major_fraction = _major_ge2_fraction(data)
     call.doubled = major_fraction is not None and major_fraction > rules["wgd_major_fraction"]
     loh_k2 = [s.chrom for s in autosomes if s.loh and s.counted >= 2]
     whole_loh = [s.chrom for s in autosomes if s.loh]
@@ -743,9 +790,9 @@ def _assess_doubling(call: PloidyCall, autosomes: Sequence[ChromosomeState], n_o
     if call.doubled or doubled_looking:
         call.pre_doubling_count = n_anc
         ev["lost_before_doubling"] = _chroms(
-            s for s in call.states if (s.pre_doubling or 0) < _ancestral_expected(s))
+            s for s in call.states if (s.pre_doubling or 0) < s.expected)
         ev["gained_before_doubling"] = _chroms(
-            s for s in call.states if (s.pre_doubling or 0) > _ancestral_expected(s))
+            s for s in call.states if (s.pre_doubling or 0) > s.expected)
     hypodiploid_pattern = (doubled_looking and len(loh_k2) >= rules["masked_min_loh_autosomes"]
                            and n_anc <= rules["masked_max_pre_doubling"])
     if hypodiploid_pattern and len(partial_loh) <= rules["masked_max_partial_loh"]:
@@ -761,7 +808,7 @@ def _assess_doubling(call: PloidyCall, autosomes: Sequence[ChromosomeState], n_o
                           "others: masked hypodiploidy neither shown nor excluded")
     elif doubled_looking and len(whole_loh) <= rules["hyperdiploid_max_loh"]:
         trisomies = [s for s in autosomes if s.counted == 3]
-        het = all(s.minor == 1 or s.loh is False for s in trisomies)
+        het = all(s.minor_cn == 1 for s in trisomies)
         ev["decision"] = (f"{n_obs} chromosomes; {len(whole_loh)} whole-chromosome LOH; "
                           f"trisomies {'heterozygous (2:1)' if het else 'not all 2:1'}: "
                           "not a doubled hypodiploid")
@@ -781,14 +828,6 @@ def _ancestral(state: ChromosomeState) -> int | None:
     return pre_doubling_copies(total, state.minor_cn, state.loh)
 
 
-def _ancestral_expected(state: ChromosomeState) -> int:
-    return state.expected
-
-
-def _segments_of(call: PloidyCall) -> SegmentInput:
-    return call.evidence.pop("_segments")
-
-
 # --- files ------------------------------------------------------------------------------------
 
 def ploidy_sample(sample: str, segments_path: str | Path, outdir: str | Path, genome: str,
@@ -798,7 +837,7 @@ def ploidy_sample(sample: str, segments_path: str | Path, outdir: str | Path, ge
     from .writers import write_json
 
     data = read_segments(segments_path, genome, purity)
-    call = decide_sample(sample, data, genome, sex, rules)
+    call = call_ploidy(sample, data, genome, sex, rules)
     outdir = Path(outdir)
     record = call.to_json()
     record["segments_file"] = Path(segments_path).name
@@ -808,20 +847,6 @@ def ploidy_sample(sample: str, segments_path: str | Path, outdir: str | Path, ge
 
     plot_genome(call, data.segments, outdir / f"{sample}.genome")
     return call
-
-
-def decide_sample(sample: str, data: SegmentInput, genome: str, sex: str | None = None,
-                  rules: Mapping[str, float] | None = None,
-                  classes: Sequence[PloidyClass] | None = None) -> PloidyCall:
-    """call_ploidy with the segments at hand for the doubling test."""
-    _PENDING.append(data)
-    try:
-        return call_ploidy(sample, data, genome, sex, rules, classes)
-    finally:
-        _PENDING.pop()
-
-
-_PENDING: list[SegmentInput] = []
 
 
 def cohort_ploidy_table(json_paths: Iterable[str | Path]) -> list[dict[str, Any]]:
@@ -850,13 +875,13 @@ def cohort_ploidy_table(json_paths: Iterable[str | Path]) -> list[dict[str, Any]
     return sorted(rows, key=lambda r: str(r["sample"]))
 
 
-def read_rules_csv(text: str) -> dict[str, str]:
-    """NAME=VALUE[,NAME=VALUE] -> mapping (for command-line overrides)."""
+def parse_params(items: Iterable[str]) -> dict[str, str]:
+    """Command-line NAME=VALUE overrides -> mapping."""
     pairs = {}
-    for item in csv.reader([text]):
-        for cell in item:
-            if "=" not in cell:
-                raise LenallInputError(f"'{cell}' is not NAME=VALUE", field="--param")
-            name, value = cell.split("=", 1)
-            pairs[name.strip()] = value.strip()
+    for item in items:
+        if "=" not in item:
+            raise LenallInputError(f"'{item}' is not NAME=VALUE", field="--param",
+                                   hint="e.g. --param state_min_fraction=0.85")
+        name, value = item.split("=", 1)
+        pairs[name.strip()] = value.strip()
     return pairs

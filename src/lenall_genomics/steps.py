@@ -92,7 +92,8 @@ def _copynumber_args(ctx: RunContext, s: Sample | None) -> list[str]:
 def _ploidy_args(ctx: RunContext, s: Sample | None) -> list[str]:
     assert s is not None
     return (["--sample", s.sample, "--segments", str(_out(ctx, s, "segments.tsv")),
-             "--outdir", _sample_dir(ctx, s), "--genome", ctx.genome] + _opt("--sex", s.sex))
+             "--outdir", _sample_dir(ctx, s), "--genome", ctx.genome]
+            + _opt("--sex", s.sex) + _opt("--purity", s.purity))
 
 
 def _clonotypes_args(ctx: RunContext, s: Sample | None) -> list[str]:
@@ -125,11 +126,12 @@ STEPS: tuple[Step, ...] = (
     Step("fusions", "sample",
          applies=lambda ctx, s: s is not None and s.is_tumour and s.fusions is not None,
          arguments=_fusions_args,
-         outputs=lambda ctx, s: [_out(ctx, s, "fusions.tsv")]),
+         outputs=lambda ctx, s: [_out(ctx, s, "fusions.tsv"), _out(ctx, s, "fusions.qc.json")]),
     Step("copynumber", "sample",
          applies=lambda ctx, s: s is not None and s.is_tumour and s.segments is not None,
          arguments=_copynumber_args,
-         outputs=lambda ctx, s: [_out(ctx, s, "segments.tsv"), _out(ctx, s, "cn_events.tsv")]),
+         outputs=lambda ctx, s: [_out(ctx, s, "segments.tsv"), _out(ctx, s, "cn_events.tsv"),
+                                 _out(ctx, s, "copynumber.qc.json")]),
     Step("ploidy", "sample",
          applies=lambda ctx, s: s is not None and s.is_tumour and s.segments is not None,
          arguments=_ploidy_args,
@@ -139,11 +141,12 @@ STEPS: tuple[Step, ...] = (
     Step("clonotypes", "sample",
          applies=lambda ctx, s: s is not None and s.is_tumour and s.clonotypes is not None,
          arguments=_clonotypes_args,
-         outputs=lambda ctx, s: [_out(ctx, s, "clonotypes.tsv")]),
+         outputs=lambda ctx, s: [_out(ctx, s, "clonotypes.tsv"),
+                                 _out(ctx, s, "clonotypes.qc.json")]),
     Step("cohort", "cohort", applies=_always,
          arguments=lambda ctx, _s: _cohort_common(ctx),
          outputs=_cohort_files("alterations.tsv", "evaluability.tsv", "frequencies.tsv",
-                               "ploidy.tsv"),
+                               "ploidy.tsv", "cohort.qc.json"),
          needs=("variants", "fusions", "copynumber", "ploidy")),
     Step("oncoprint", "cohort", applies=_always,
          arguments=lambda ctx, _s: ["--cohort-dir", str(ctx.cohort_dir), "--samplesheet",
@@ -152,7 +155,7 @@ STEPS: tuple[Step, ...] = (
          needs=("cohort",)),
     Step("clonality", "cohort", applies=_always,
          arguments=lambda ctx, _s: _cohort_common(ctx),
-         outputs=_cohort_files("clonality.tsv", "clonality_evidence.tsv"),
+         outputs=_cohort_files("clonality.tsv", "clonality_evidence.tsv", "clonality.qc.json"),
          needs=("variants", "copynumber", "clonotypes")),
     Step("export", "cohort", applies=_always,
          arguments=lambda ctx, _s: _cohort_common(ctx),

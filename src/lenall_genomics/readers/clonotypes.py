@@ -59,6 +59,7 @@ _CODONS = {
     for (a, b, c), aa in zip(
         ((x, y, z) for x in "TCAG" for y in "TCAG" for z in "TCAG"),
         "FFLLSSSSYY**CC*WLLLLPPPPHHQQRRRRIIIMTTTTNNKKSSRRVVVVAAAADDEEGGGG",
+        strict=True,
     )
 }
 

@@ -9,6 +9,7 @@ counts for the kind (dna_panel or rna_panel) it was given as.
 from __future__ import annotations
 
 import csv
+import gzip
 import re
 from functools import cache
 from pathlib import Path
@@ -85,7 +86,7 @@ def read_gene_file(path: str | Path) -> frozenset[str]:
     """Genes named by a gene list (one per line) or a BED (gene in the 4th column)."""
     path = Path(path)
     try:
-        with open(path, encoding="utf-8-sig", errors="replace") as handle:
+        with _open_text(path) as handle:
             lines = [(number, line.rstrip("\r\n")) for number, line in enumerate(handle, 1)]
     except OSError as error:
         raise LenallInputError(f"cannot read panel file: {error.strerror}", file=path) from error
@@ -101,6 +102,15 @@ def read_gene_file(path: str | Path) -> frozenset[str]:
         raise LenallInputError("panel file names no genes", file=path,
                                hint="the BED's 4th column should hold gene symbols")
     return frozenset(genes)
+
+
+def _open_text(path: Path):
+    """Plain or gzip/bgzip text (panel BEDs are often shipped compressed)."""
+    with open(path, "rb") as probe:
+        compressed = probe.read(2) == b"\x1f\x8b"
+    if compressed:
+        return gzip.open(path, "rt", encoding="utf-8-sig", errors="replace")
+    return open(path, encoding="utf-8-sig", errors="replace")
 
 
 def _is_content(line: str) -> bool:

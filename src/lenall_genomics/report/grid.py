@@ -4,24 +4,41 @@ evaluability.tsv, each cell carrying its details (title + data- attributes) for 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
+from ..assets import asset
 from ..export.results import Table, missing
+from ..model import DISPLAY_CLASSES
 from .fragments import esc
 
 CELL_W, CELL_H, GAP = 16, 22, 2
 CHAR_W = 7  # approximate width of one 11px label character
 
-COLOURS = {
-    "missense": "#2e7d32", "truncating": "#111111", "inframe": "#8d6e63", "splice": "#ef6c00",
-    "insertion": "#6a1b9a", "deletion": "#1565c0", "cn_loss": "#42a5f5",
-    "amplification": "#c62828", "fusion": "#ad1457", "karyotype": "#00838f", "other": "#757575",
-}
-NOT_EVALUATED = "#4a4a4a"
-NOT_ALTERED = "#e3e6e9"
-LEGEND_NOT = (("not altered", NOT_ALTERED), ("not evaluated (not on the panel)", NOT_EVALUATED))
 TRUE_WORDS = ("true", "yes", "y", "1", "evaluated")
+STYLE = "figure1.json"  # the static oncoprint's default style: the same colours in both
+_FALLBACK = {
+    "evaluated": "#d9d9d9", "not_evaluated": "#595959",
+    "classes": {name: {"color": "#8c510a", "label": name} for name in DISPLAY_CLASSES},
+    "labels": {"evaluated": "Evaluated, no alteration", "not_evaluated": "Not evaluated"},
+}
+
+
+@cache
+def style() -> dict:
+    """Colours and labels from assets/oncoprint_styles/figure1.json (a fallback when absent)."""
+    try:
+        with open(asset("oncoprint_styles", STYLE), encoding="utf-8") as handle:
+            return json.load(handle)
+    except (FileNotFoundError, json.JSONDecodeError):
+        return _FALLBACK
+
+
+def colour(display_class: str) -> str:
+    classes = style()["classes"]
+    return classes.get(display_class, classes.get("other", {"color": "#8c510a"}))["color"]
 
 
 @dataclass(frozen=True)
@@ -139,7 +156,8 @@ def _cell(row: str, patient: str, cell: Cell, x: int, y: int) -> str:
         "status": cell.status,
         "row": row,
     }
-    attributes = " ".join(f'data-{k}="{esc(v)}"' for k, v in values.items())
+    # Empty details are left out (the panel shows "-"): keeps 10,000-column pages small.
+    attributes = " ".join(f'data-{k}="{esc(v)}"' for k, v in values.items() if v)
     title = f"{patient} | {row} | {values['alteration']}"
     if values["hgvsp"]:
         title += f" | {values['hgvsp']}"
@@ -149,12 +167,12 @@ def _cell(row: str, patient: str, cell: Cell, x: int, y: int) -> str:
     if hits:
         stripe = CELL_H / len(hits)
         for k, hit in enumerate(hits):
-            colour = COLOURS.get(hit.display_class, COLOURS["other"])
             shapes.append(f'<rect x="{x}" y="{y + k * stripe:g}" width="{CELL_W}" '
-                          f'height="{stripe:g}" fill="{colour}"/>')
+                          f'height="{stripe:g}" fill="{esc(colour(hit.display_class))}"/>')
     else:
-        colour = NOT_ALTERED if cell.status == "not altered" else NOT_EVALUATED
-        shapes.append(f'<rect x="{x}" y="{y}" width="{CELL_W}" height="{CELL_H}" fill="{colour}"/>')
+        fill = style()["evaluated" if cell.status == "not altered" else "not_evaluated"]
+        shapes.append(f'<rect x="{x}" y="{y}" width="{CELL_W}" height="{CELL_H}" '
+                      f'fill="{esc(fill)}"/>')
     return (f'<g class="cell" tabindex="0" {attributes}><title>{esc(title)}</title>'
             + "".join(shapes) + "</g>")
 
@@ -168,8 +186,11 @@ def _join(values) -> str:
 
 
 def legend(classes: Sequence[str]) -> str:
-    items = [(c.replace("_", " "), COLOURS.get(c, COLOURS["other"])) for c in classes]
-    items += list(LEGEND_NOT)
+    known = style()["classes"]
+    items = [(known.get(c, {}).get("label", c.replace("_", " ")), colour(c)) for c in classes]
+    labels = style().get("labels", {})
+    items += [(labels.get("evaluated", "Evaluated, no alteration"), style()["evaluated"]),
+              (labels.get("not_evaluated", "Not evaluated"), style()["not_evaluated"])]
     return '<div class="legend">' + "".join(
-        f'<span><span class="swatch" style="background:{colour}"></span>{esc(name)}</span>'
-        for name, colour in items) + "</div>"
+        f'<span><span class="swatch" style="background:{esc(fill)}"></span>{esc(name)}</span>'
+        for name, fill in items) + "</div>"

@@ -32,14 +32,13 @@ from ..model import (
 )
 from ..writers import atomic_open
 from . import grid as oncogrid
-from .fragments import esc, first_existing, image, note, section, table
+from .fragments import cell_text, esc, first_existing, image, note, section, table
 from .template import page
 
 TITLE = "lenall-genomics cohort report"
 VERSIONED_PACKAGES = ("click", "cyvcf2", "pysam", "pandas", "numpy", "matplotlib", "jsonschema")
 PLOIDY_CAPTION_KEYS = ("class", "ploidy_class", "modal_chromosome_number", "modal_number",
                        "modal_chromosomes", "n_chromosomes", "masked", "doubled")
-QC_ORDER = ("read", "kept", "somatic", "filter", "germline", "flag", "skip")
 
 
 def render_report(cohort_dir: str | Path, results_dir: str | Path | None,
@@ -85,6 +84,7 @@ class _Inputs:
         self.clonality = read_optional_table(cohort / "clonality.tsv")
         self.evidence = read_optional_table(cohort / "clonality_evidence.tsv")
         self._variants: dict[str, list[dict[str, str]]] = {}
+        self.variant_thresholds: dict[str, list[str]] = {}  # filled by the QC section
 
     def file(self, sample: str, suffix: str) -> Path | None:
         return self.results.find(sample, suffix)
@@ -208,7 +208,7 @@ def _ploidy(inputs: _Inputs) -> str:
         facts = read_json(inputs.file(s.sample, "ploidy.json"))
         caption = s.sample
         if isinstance(facts, Mapping):
-            shown = [f"{k}: {facts[k]}" for k in PLOIDY_CAPTION_KEYS
+            shown = [f"{k}: {cell_text(facts[k])}" for k in PLOIDY_CAPTION_KEYS
                      if k in facts and not isinstance(facts[k], (dict, list))]
             caption += (" — " + "; ".join(shown)) if shown else ""
         figures.append(image(plot, f"Copy number and LOH of {s.sample}", caption))
@@ -243,7 +243,7 @@ def _clonality(inputs: _Inputs) -> str:
 
 def _qc(inputs: _Inputs) -> str:
     files = []
-    qc_rows = []
+    qc_rows, all_rows, thresholds = [], [], {}
     for s in inputs.samples:
         variants = inputs.variants(s.sample)
         statuses = Counter(r.get("status", "") for r in variants)
@@ -258,13 +258,21 @@ def _qc(inputs: _Inputs) -> str:
         })
         qc = read_json(inputs.file(s.sample, "variants.qc.json"))
         if isinstance(qc, Mapping):
-            qc_rows.append({"sample": s.sample, **{str(k): v for k, v in qc.items()}})
-    keys = sorted({k for r in qc_rows for k in r} - {"sample"}, key=_qc_rank)
+            qc_rows.append({"sample": s.sample, **_qc_view(qc)})
+            all_rows += [{"sample": s.sample, "key": str(k), "value": v}
+                         for k, v in sorted(qc.items(), key=lambda kv: str(kv[0]))
+                         if k not in ("thresholds", "sample")]
+            if isinstance(qc.get("thresholds"), Mapping):
+                thresholds.setdefault(cell_text(qc["thresholds"]), []).append(s.sample)
+    inputs.variant_thresholds = thresholds
+    columns = ["sample"] + [c for c in QC_COLUMNS if any(not _blank(r.get(c)) for r in qc_rows)]
     body = ["<h3>Variant filtering</h3>",
             "<p>Records read, kept, filtered by reason, germline removed and flagged for germline "
             "confirmation, as reported by the variants step.</p>",
-            table(("sample", *keys), qc_rows, table_id="qc-table") if qc_rows
+            table(columns, qc_rows, table_id="qc-table") if qc_rows
             else note("No variants.qc.json files were found."),
+            "<details><summary>All values of the variants QC files</summary>",
+            table(("sample", "key", "value"), all_rows), "</details>",
             "<h3>Results per sample</h3>",
             table(tuple(files[0]) if files else (), files, table_id="files-table")]
     if inputs.results.duplicates:
@@ -275,10 +283,33 @@ def _qc(inputs: _Inputs) -> str:
     return section("qc", "Per-sample QC", body)
 
 
-def _qc_rank(key: str) -> tuple[int, str]:
-    lowered = key.lower()
-    rank = next((i for i, word in enumerate(QC_ORDER) if word in lowered), len(QC_ORDER))
-    return rank, key
+QC_COLUMNS = ("records read", "alleles considered", "kept (somatic)", "germline removed",
+              "filtered by reason", "flagged", "skipped", "unannotated")
+
+
+def _qc_view(qc: Mapping[str, Any]) -> dict[str, Any]:
+    """The QC json's counts under fixed headings (the variants step's keys, or close variants)."""
+    status = qc.get("status_counts") if isinstance(qc.get("status_counts"), Mapping) else {}
+
+    def pick(*keys: str) -> Any:
+        return next((qc[k] for k in keys if k in qc), None)
+
+    germline = {k: status[k] for k in ("germline", "likely_germline") if k in status}
+    flagged = pick("flag_counts", "flagged", "flagged_germline_confirmation")
+    return {
+        "records read": pick("records_read", "records"),
+        "alleles considered": pick("alleles_considered"),
+        "kept (somatic)": status.get("somatic", pick("kept", "somatic")),
+        "germline removed": germline or pick("germline_removed", "germline"),
+        "filtered by reason": pick("reason_counts", "filtered", "filtered_by_reason"),
+        "flagged": flagged,
+        "skipped": pick("skipped", "skipped_total"),
+        "unannotated": pick("unannotated"),
+    }
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == {} or value == ""
 
 
 def _row_count(path: Path | None) -> str:
@@ -298,7 +329,13 @@ def _parameters(inputs: _Inputs, params: Mapping[str, Any]) -> str:
     notes = []
     for table_ in _tables(inputs):
         notes += [{"file": table_.path.name, "note": c} for c in table_.comments]
+    thresholds = inputs.variant_thresholds
+    threshold_rows = [{"samples": ", ".join(samples), "thresholds": text}
+                      for text, samples in sorted(thresholds.items())]
     body = [table(("parameter", "value"), rows, table_id="parameters-table"),
+            "<h3>Variant filter thresholds (from the variants QC files)</h3>",
+            table(("samples", "thresholds"), threshold_rows) if threshold_rows
+            else note("No thresholds were recorded."),
             "<h3>Versions</h3>", table(("software", "version"), versions),
             "<h3>Sources and thresholds noted in the cohort tables</h3>",
             table(("file", "note"), notes) if notes else note("The cohort tables carry no notes.")]

@@ -1,0 +1,117 @@
+"""truth.tsv: what the pipeline must find in the demo files, one row per expected outcome.
+
+Columns
+  patient, sample   who (sample is '.' for patient-level rows)
+  kind              somatic_variant | identity_snp | germline_salt | artifact_salt | multiallelic |
+                    symbolic_allele | fusion | cn_event | kmt2a | ploidy | clonotype | clonality |
+                    evaluability | figure_count
+  item              the design id (variant id, salt name, pair 'A|B', row name ...)
+  gene              gene concerned ('.' when none)
+  locus             variants: chrN:pos:ref:alt, one row per ALT allele in minimal form (a split
+                    multi-allelic allele drops shared trailing bases); fusions and
+                    copy-number events: their breakpoints or region; else '.'
+  figure_row        the Figure 1 row (assets/figure1/rows.tsv) this outcome counts for, else '.'
+  expected          the expected outcome: variant status (somatic, germline, likely_germline,
+                    filtered, skipped), fusion/event label, ploidy class, clonality verdict,
+                    evaluated/not_evaluated, or 'altered/evaluable' for figure_count
+  accepted          ';'-separated outcomes that are also correct (e.g. a FILTER=germline record
+                    reported as 'filtered' instead of 'germline')
+  detail            evidence and numbers (HGVS, chromosome counts, VAFs ...)
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .design import Design
+
+TRUTH_COLUMNS = ("patient", "sample", "kind", "item", "gene", "locus", "figure_row", "expected",
+                 "accepted", "detail")
+FIGURE_ROWS_FILE = "rows.tsv"
+
+
+def _row(patient: str, sample: str, kind: str, item: str, expected: str, *, gene: str = "",
+         figure_row: str = "", accepted: str = "", detail: str = "",
+         locus: str = "") -> dict[str, str]:
+    return {"patient": patient, "sample": sample, "kind": kind, "item": item, "gene": gene,
+            "locus": locus, "figure_row": figure_row, "expected": expected, "accepted": accepted or expected,
+            "detail": detail}
+
+
+def figure_rows() -> list[dict[str, str]]:
+    from .design import read_table
+
+    return read_table(FIGURE_ROWS_FILE)
+
+
+def evaluability_rows(design: Design) -> list[dict[str, str]]:
+    """Per patient and Figure 1 row: evaluated or not, by the rule in rows.tsv."""
+    from ..readers.panels import panel_genes
+
+    out = []
+    for row in figure_rows():
+        genes = set(row["genes"].split(",")) if row["genes"] else set()
+        rules = row["evaluable_by"].split("|")
+        for patient in design.patients:
+            samples = [s for s in design.samples if s.patient == patient and s.is_diagnostic_all]
+            basis = []
+            if "dna_panel" in rules or "any" in rules:
+                if any(s.dna_panel and genes & panel_genes(s.dna_panel, "dna") for s in samples):
+                    basis.append("dna_panel")
+            if "rna_panel" in rules or "any" in rules:
+                if any(s.rna_panel and genes & panel_genes(s.rna_panel, "rna") for s in samples):
+                    basis.append("rna_panel")
+            if "segments" in rules or "any" in rules:
+                if any(s.segments for s in samples):
+                    basis.append("segments")
+            if "any" in rules and any(s.fusions or s.vcf for s in samples):
+                basis.append("any")
+            out.append(_row(patient, "", "evaluability", row["row"],
+                            "evaluated" if basis else "not_evaluated", figure_row=row["row"],
+                            detail=",".join(basis)))
+    return out
+
+
+def figure_count_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """n/N per Figure 1 row, computed from the altered and evaluability rows of `rows`."""
+    evaluated: dict[str, set[str]] = defaultdict(set)
+    altered: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        if r["kind"] == "evaluability" and r["expected"] == "evaluated":
+            evaluated[r["figure_row"]].add(r["patient"])
+    for r in rows:
+        if r["kind"] != "evaluability" and r["figure_row"] and r["kind"] != "figure_count":
+            if r["patient"] in evaluated[r["figure_row"]]:
+                altered[r["figure_row"]].add(r["patient"])
+    out = []
+    for row in figure_rows():
+        name = row["row"]
+        out.append(_row("", "", "figure_count", name,
+                        f"{len(altered[name])}/{len(evaluated[name])}", figure_row=name,
+                        detail="altered patients: " + (",".join(sorted(altered[name])) or "none")))
+    return out
+
+
+def clonality_rows() -> list[dict[str, str]]:
+    pairs = (
+        ("04", "P04_MM|P04_BALL", "identity_mismatch", "",
+         "germline SNPs of P04_MM are another person's: no relatedness verdict"),
+        ("05", "P05_BALL|P05_BALL_F1H", "related", "",
+         "same diagnostic tumour on two panels: TET2 frameshift, SETD2, EP300, ARID1A shared"),
+        ("11", "P11_MM|P11_BALL", "unrelated, shared clonal-haematopoiesis precursor",
+         "unrelated_ch_precursor",
+         "TP53 R175H (MM VAF 0.04) and DNMT3A R882H (MM VAF 0.03) shared; distinct IGH; "
+         "5 private mutations in each tumour"),
+        ("18", "P18_MM|P18_BALL", "unrelated", "",
+         "no shared mutations, 6 private in each tumour, distinct IGH (IGHV4-34/IGHJ6 vs "
+         "IGHV1-69/IGHJ4)"),
+        ("23", "P23_MM|P23_BALL", "related", "",
+         "BIRC3 frameshift (subclonal in MM), ATM, KMT2D, ARID1A shared; same IGH clonotype "
+         "(IGHV3-23/IGHJ4, junction differs by 2 nt)"),
+        ("23", "P23_MM|P23_BALL_REL", "related", "",
+         "as above; the relapse adds an IKZF1 frameshift deletion"),
+        ("23", "P23_BALL|P23_BALL_REL", "related", "",
+         "diagnosis and relapse of the same ALL"),
+    )
+    return [_row(p, "", "clonality", item, verdict, accepted=";".join(
+        x for x in (verdict, alias) if x), detail=detail) for p, item, verdict, alias, detail in pairs]

@@ -1,0 +1,118 @@
+"""Per-patient clonality figure: VAF in the earlier vs the later sample for each pair, coloured
+shared / private / clonal-haematopoiesis gene, with the clonal IGH rearrangements listed beside it.
+Written as PNG and SVG with fixed metadata so that re-runs are byte-identical."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..clonality import PairResult
+
+COLOURS = {
+    "shared": "#b2182b",
+    "subthreshold": "#ef8a62",
+    "private_earlier": "#2166ac",
+    "private_later": "#4daf4a",
+    "ch": "#762a83",
+}
+LEGEND = (
+    ("shared", "shared"),
+    ("subthreshold", "below threshold in one"),
+    ("private_earlier", "private, earlier"),
+    ("private_later", "private, later"),
+    ("ch", "CH gene (outline)"),
+)
+
+
+def _category(status: str) -> str:
+    if status == "shared":
+        return "shared"
+    if status.startswith("subthreshold"):
+        return "subthreshold"
+    return status
+
+
+def plot_patient(patient: str, pairs: Sequence[PairResult], base: Path) -> list[Path]:
+    """Draw <base>.png and <base>.svg; returns both paths."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    matplotlib.rcParams["svg.hashsalt"] = "lenall"
+    import matplotlib.pyplot as plt
+
+    from ..clonality import clonotype_label
+    from ..writers import atomic_path
+
+    n = max(1, len(pairs))
+    fig, axes = plt.subplots(n, 2, figsize=(9.5, 4.2 * n), squeeze=False,
+                             gridspec_kw={"width_ratios": [1.0, 0.9]})
+    for row, pair in enumerate(pairs):
+        _scatter(axes[row][0], pair)
+        _clonotype_panel(axes[row][1], pair, clonotype_label)
+    handles = [plt.Line2D([], [], marker="o", linestyle="", markersize=7,
+                          markerfacecolor="white" if key == "ch" else COLOURS[key],
+                          markeredgecolor=COLOURS[key], markeredgewidth=1.8 if key == "ch" else 0.5,
+                          label=label) for key, label in LEGEND]
+    fig.legend(handles=handles, loc="lower center", ncol=5, fontsize=8, frameon=False)
+    fig.suptitle(f"Patient {patient}: clonal relatedness", fontsize=12)
+    fig.tight_layout(rect=(0, 0.04, 1, 0.97))
+    base.parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    for suffix, metadata in ((".png", {"Software": None}), (".svg", {"Date": None})):
+        target = base.with_name(base.name + suffix)
+        with atomic_path(target) as tmp:
+            fig.savefig(tmp, format=suffix[1:], dpi=150, metadata=metadata)
+        written.append(target)
+    plt.close(fig)
+    return written
+
+
+def _scatter(ax, pair: PairResult) -> None:
+    rows = pair.mutations.rows if pair.mutations else []
+    for row in rows:
+        x = row["earlier_vaf"] if row["earlier_vaf"] is not None else 0.0
+        y = row["later_vaf"] if row["later_vaf"] is not None else 0.0
+        colour = COLOURS[_category(row["status"])]
+        ax.scatter([x], [y], s=42, color=colour, edgecolors=COLOURS["ch"] if row["ch_gene"]
+                   else "black", linewidths=1.8 if row["ch_gene"] else 0.4, zorder=3)
+        if row["status"] != "private_earlier" and row["status"] != "private_later" or \
+                row["ch_gene"]:
+            ax.annotate(row["gene"] or f"{row['chrom']}:{row['pos']}", (x, y), fontsize=7,
+                        xytext=(4, 3), textcoords="offset points")
+    if not rows:
+        ax.text(0.5, 0.5, "no somatic mutations\n(variants tables missing or empty)",
+                ha="center", va="center", fontsize=9, transform=ax.transAxes)
+    ax.plot([0, 1], [0, 1], color="#bbbbbb", linewidth=0.8, linestyle="--", zorder=1)
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel(f"VAF {pair.earlier.name} ({pair.earlier.sample.diagnosis}, earlier)")
+    ax.set_ylabel(f"VAF {pair.later.name} ({pair.later.sample.diagnosis}, later)")
+    p_text = "." if pair.p_value is None else f"{pair.p_value:.4f}"
+    ax.set_title(f"{pair.verdict}\nidentity {pair.identity.call}, p {p_text}", fontsize=9)
+    ax.grid(True, linewidth=0.3, color="#dddddd")
+
+
+def _clonotype_panel(ax, pair: PairResult, label) -> None:
+    ax.axis("off")
+    lines = ["IGH clonotypes (clonal)"]
+    shared_ids = {(id(a), id(b)) for a, b, _ in pair.igh.matches}
+    shared_rows = {id(a) for a, _ in shared_ids} | {id(b) for _, b in shared_ids}
+    for data, rows in ((pair.earlier, pair.igh.earlier), (pair.later, pair.igh.later)):
+        lines.append("")
+        lines.append(f"{data.name} ({data.sample.diagnosis})")
+        if data.clonotypes is None:
+            lines.append("  no clonotype data")
+            continue
+        if not rows:
+            lines.append("  no clonal rearrangement")
+        for row in rows[:5]:
+            mark = "*" if id(row) in shared_rows else " "
+            lines.append(f" {mark}{label(row)}")
+    lines.append("")
+    lines.append({"yes": "* shared clonotype", "no": "distinct clonotypes",
+                  "unknown": "IGH comparison not possible"}[pair.igh.call])
+    ax.text(0.0, 1.0, "\n".join(lines), va="top", ha="left", family="monospace", fontsize=7.5,
+            transform=ax.transAxes)

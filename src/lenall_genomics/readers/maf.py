@@ -1,0 +1,193 @@
+"""MAF files (vcf2maf / GDC / cBioPortal flavours): reading, the standard columns, writing.
+
+Reading accepts `#` comment lines (`#version 2.4`), old-Mac `\\r` line ends, column names in any
+case (`End_position`), and the minimal cBioPortal form (Chromosome, Start_Position,
+Reference_Allele, Tumor_Seq_Allele2, Tumor_Sample_Barcode).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import LenallInputError
+from ..writers import atomic_open, format_value
+
+# The GDC MAF 2.4 core columns, then the vcf2maf annotation/count columns other steps rely on.
+MAF_COLUMNS = (
+    "Hugo_Symbol", "Entrez_Gene_Id", "Center", "NCBI_Build", "Chromosome", "Start_Position",
+    "End_Position", "Strand", "Variant_Classification", "Variant_Type", "Reference_Allele",
+    "Tumor_Seq_Allele1", "Tumor_Seq_Allele2", "dbSNP_RS", "dbSNP_Val_Status",
+    "Tumor_Sample_Barcode", "Matched_Norm_Sample_Barcode", "Match_Norm_Seq_Allele1",
+    "Match_Norm_Seq_Allele2", "Tumor_Validation_Allele1", "Tumor_Validation_Allele2",
+    "Match_Norm_Validation_Allele1", "Match_Norm_Validation_Allele2", "Verification_Status",
+    "Validation_Status", "Mutation_Status", "Sequencing_Phase", "Sequence_Source",
+    "Validation_Method", "Score", "BAM_File", "Sequencer", "Tumor_Sample_UUID",
+    "Matched_Norm_Sample_UUID", "HGVSc", "HGVSp", "HGVSp_Short", "Transcript_ID", "Exon_Number",
+    "t_depth", "t_ref_count", "t_alt_count", "n_depth", "n_ref_count", "n_alt_count",
+    "Consequence", "IMPACT", "FILTER",
+)
+REQUIRED_COLUMNS = ("Chromosome", "Start_Position", "Reference_Allele", "Tumor_Seq_Allele2")
+MAF_VERSION_LINE = "#version 2.4"
+_CANONICAL = {name.lower(): name for name in MAF_COLUMNS}
+
+
+def _lines(path: Path) -> list[str]:
+    import gzip
+
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rt", encoding="utf-8", newline="") as handle:
+            text = handle.read()
+    except (OSError, EOFError, UnicodeDecodeError) as error:
+        raise LenallInputError(f"MAF cannot be read ({error})", file=path) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def read_maf(path: str | Path, sample: str | None = None):
+    """The MAF as a pandas DataFrame (all columns as text, standard column spelling).
+
+    With `sample`, only that Tumor_Sample_Barcode's rows; a file with a single barcode is taken
+    whole (per-sample MAFs often say TUMOR). Raises LenallInputError on missing columns or an
+    unknown sample among several.
+    """
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise LenallInputError("MAF file not found", file=path)
+    lines = [line for line in _lines(path) if line and not line.startswith("#")]
+    if not lines:
+        raise LenallInputError("MAF has no header line", file=path,
+                               hint="a MAF starts with a tab-separated header (Hugo_Symbol ...)")
+    frame = pd.read_csv(io.StringIO("\n".join(lines)), sep="\t", dtype=str,
+                        keep_default_na=False, quoting=csv.QUOTE_NONE)
+    frame.columns = [_CANONICAL.get(c.strip().lower(), c.strip()) for c in frame.columns]
+    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+    if missing:
+        raise LenallInputError(f"MAF lacks column(s) {', '.join(missing)}", file=path, line=1,
+                               field=missing[0], hint="vcf2maf / cBioPortal MAF columns expected")
+    if sample is not None and "Tumor_Sample_Barcode" in frame.columns:
+        barcodes = sorted(set(frame["Tumor_Sample_Barcode"]))
+        if sample in barcodes:
+            frame = frame[frame["Tumor_Sample_Barcode"] == sample]
+        elif len(barcodes) > 1:
+            shown = ", ".join(barcodes[:10]) + (" ..." if len(barcodes) > 10 else "")
+            raise LenallInputError(f"sample '{sample}' is not a Tumor_Sample_Barcode of the MAF "
+                                   f"(barcodes: {shown})", file=path,
+                                   field="Tumor_Sample_Barcode",
+                                   hint="give the per-sample MAF or the matching barcode")
+    return frame.reset_index(drop=True)
+
+
+def write_maf(path: str | Path, rows: Iterable[Mapping[str, Any]],
+              columns: tuple[str, ...] = MAF_COLUMNS) -> int:
+    """Write MAF rows (dicts) under `#version 2.4`; missing values are empty, as in vcf2maf."""
+    count = 0
+    with atomic_open(path) as handle:
+        handle.write(MAF_VERSION_LINE + "\n")
+        writer = csv.writer(handle, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_NONE,
+                            escapechar="\\")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([maf_value(row.get(col)) for col in columns])
+            count += 1
+    return count
+
+
+def maf_value(value: Any) -> str:
+    return "" if value is None or value == "" else format_value(value)
+
+
+_POPULATION_COLUMNS = ("gnomAD_AF", "gnomADe_AF", "gnomADg_AF", "MAX_AF", "AF_popmax",
+                       "gnomAD_FILTER_AF")
+
+
+class MafCalls:
+    """The rows of one sample's MAF as Calls, each carrying its Effect from the MAF columns."""
+
+    def __init__(self, path: str | Path, sample: str | None) -> None:
+        self.path = Path(path)
+        self.frame = read_maf(self.path, sample)
+        self.records = len(self.frame)
+        self.multiallelic_records = 0
+        from collections import Counter
+
+        self.skipped: Counter[str] = Counter()
+        columns = self.frame.columns
+        self.tumor_name = (self.frame["Tumor_Sample_Barcode"].iloc[0]
+                           if "Tumor_Sample_Barcode" in columns and self.records else None)
+        normals = (set(self.frame["Matched_Norm_Sample_Barcode"]) - {"", "NA", "."}
+                   if "Matched_Norm_Sample_Barcode" in columns else set())
+        has_normal_counts = "n_depth" in columns and any(
+            v not in ("", ".", "NA") for v in self.frame["n_depth"])
+        self.normal_name = sorted(normals)[0] if normals and has_normal_counts else None
+
+    def __iter__(self):
+        from ..genome import normalize_chrom
+        from ..variants.consequence import Effect, short_hgvsp, variant_classification
+        from .vcf import Call
+
+        pop_columns = [c for c in self.frame.columns if c in _POPULATION_COLUMNS
+                       or (c.startswith("gnomAD") and c.endswith("_AF"))]
+        for number, row in enumerate(self.frame.to_dict("records"), start=2):
+            start = _int(row.get("Start_Position"), self.path, number, "Start_Position")
+            ref = row["Reference_Allele"] or "-"
+            alt = row["Tumor_Seq_Allele2"] or "-"
+            if alt == ref and row.get("Tumor_Seq_Allele1"):
+                alt = row["Tumor_Seq_Allele1"]
+            if start is None or alt in ("", "NA") or not row.get("Chromosome"):
+                self.skipped["incomplete_row"] += 1
+                continue
+            call = Call(normalize_chrom(row["Chromosome"]), start, ref, alt)
+            call.line = number
+            call.t_depth = _int(row.get("t_depth"), self.path, number, "t_depth")
+            call.t_ref = _int(row.get("t_ref_count"), self.path, number, "t_ref_count")
+            call.t_alt = _int(row.get("t_alt_count"), self.path, number, "t_alt_count")
+            if call.t_depth is None and call.t_ref is not None and call.t_alt is not None:
+                call.t_depth = call.t_ref + call.t_alt
+            call.n_depth = _int(row.get("n_depth"), self.path, number, "n_depth")
+            call.n_ref = _int(row.get("n_ref_count"), self.path, number, "n_ref_count")
+            call.n_alt = _int(row.get("n_alt_count"), self.path, number, "n_alt_count")
+            flt = row.get("FILTER") or ""
+            call.vcf_filter = None if flt in ("", ".", "PASS") else flt
+            afs = [_float(row.get(c)) for c in pop_columns]
+            afs = [a for a in afs if a is not None]
+            call.population_af = max(afs) if afs else None
+            consequence = (row.get("Consequence") or "").replace("&", ",") or None
+            klass = row.get("Variant_Classification") or (
+                variant_classification(consequence, ref, alt) if consequence else "unannotated")
+            hgvsp = row.get("HGVSp") or None
+            short = row.get("HGVSp_Short") or short_hgvsp(hgvsp)
+            if not short and row.get("Protein_Change"):
+                short = row["Protein_Change"]
+            if not short and row.get("amino_acid_change"):
+                short = "p." + row["amino_acid_change"]
+            gene = row.get("Hugo_Symbol") or None
+            call.effect = Effect(
+                gene=None if gene in (None, "Unknown") else gene,
+                transcript=row.get("Transcript_ID") or None, consequence=consequence,
+                variant_classification=klass, hgvsc=row.get("HGVSc") or None, hgvsp=hgvsp,
+                hgvsp_short=short, exon=row.get("Exon_Number") or None,
+                impact=row.get("IMPACT") or None)
+            yield call
+
+
+def _int(value: Any, path: Path, line: int, field: str) -> int | None:
+    if value in (None, "", ".", "NA"):
+        return None
+    try:
+        return int(float(value))
+    except ValueError:
+        raise LenallInputError(f"'{value}' is not a number", file=path, line=line,
+                               field=field) from None
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(value) if value not in (None, "", ".", "NA") else None
+    except ValueError:
+        return None

@@ -1,0 +1,231 @@
+"""Consequence of a variant: the reported transcript's effect, its MAF class and short HGVSp.
+
+Annotated VCFs (VEP CSQ, snpEff ANN) are read the way vcf2maf reads them: the gene is the one
+most severely affected (protein-coding first), then within that gene the isoform override from
+assets/, MANE Select, CANONICAL, else that gene's most severe effect.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from ..assets import asset
+
+AA3 = {
+    "Ala": "A", "Arg": "R", "Asn": "N", "Asp": "D", "Cys": "C", "Gln": "Q", "Glu": "E",
+    "Gly": "G", "His": "H", "Ile": "I", "Leu": "L", "Lys": "K", "Met": "M", "Phe": "F",
+    "Pro": "P", "Ser": "S", "Thr": "T", "Trp": "W", "Tyr": "Y", "Val": "V", "Ter": "*",
+    "Sec": "U", "Pyl": "O", "Xaa": "X",
+}
+_AA3_RE = re.compile("|".join(AA3))
+TRUNCATING = frozenset({"Nonsense_Mutation", "Frame_Shift_Del", "Frame_Shift_Ins", "Splice_Site",
+                        "Translation_Start_Site", "Nonstop_Mutation"})
+UNANNOTATED = "unannotated"
+
+
+@dataclass(frozen=True)
+class Effect:
+    gene: str | None
+    transcript: str | None
+    consequence: str | None  # SO terms joined by ','
+    variant_classification: str
+    hgvsc: str | None = None
+    hgvsp: str | None = None
+    hgvsp_short: str | None = None
+    exon: str | None = None
+    impact: str | None = None
+    all_effects: str | None = None
+
+    @property
+    def protein_position(self) -> int | None:
+        return protein_position(self.hgvsp_short)
+
+
+UNANNOTATED_EFFECT = Effect(None, None, None, UNANNOTATED)
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with open(asset(name), encoding="utf-8") as handle:
+        return list(csv.DictReader((line for line in handle if not line.startswith("#")),
+                                   delimiter="\t"))
+
+
+@cache
+def consequence_table() -> dict[str, tuple[str, int]]:
+    return {r["consequence"]: (r["variant_classification"], int(r["severity"]))
+            for r in _rows("variant_classification.tsv")}
+
+
+@cache
+def isoform_overrides(genome: str) -> dict[str, str]:
+    return {r["gene"]: r["transcript"] for r in _rows(f"isoform_overrides_{genome}.tsv")}
+
+
+@cache
+def severity(consequence: str) -> int:
+    """Rank of the most severe SO term in a '&'- or ','-joined consequence (1 = most severe)."""
+    table = consequence_table()
+    return min((table.get(term, ("", 20))[1] for term in re.split(r"[&,]", consequence) if term),
+               default=20)
+
+
+def variant_classification(consequence: str | None, ref: str, alt: str) -> str:
+    """MAF Variant_Classification of the most severe SO term, as vcf2maf assigns it."""
+    if not consequence:
+        return "Targeted_Region"
+    ref_len = 0 if ref == "-" else len(ref)
+    alt_len = 0 if alt == "-" else len(alt)
+    return _classification(consequence, alt_len > ref_len, abs(ref_len - alt_len) % 3 == 0)
+
+
+@cache
+def _classification(consequence: str, insertion: bool, inframe: bool) -> str:
+    table = consequence_table()
+    terms = [t for t in re.split(r"[&,]", consequence) if t]
+    term = min(terms, key=lambda t: table.get(t, ("", 20))[1])
+    mapped = table.get(term, ("Targeted_Region", 20))[0]
+    if mapped != "by_type":
+        return mapped
+    if term == "frameshift_variant" or (term == "protein_altering_variant" and not inframe):
+        return "Frame_Shift_Ins" if insertion else "Frame_Shift_Del"
+    return "In_Frame_Ins" if insertion else "In_Frame_Del"
+
+
+def short_hgvsp(hgvsp: str | None) -> str | None:
+    """'ENSP..:p.Arg175His' -> 'p.R175H'; 'p.Arg213GlyfsTer5' -> 'p.R213Gfs*5'; '=' kept."""
+    if not hgvsp:
+        return None
+    text = hgvsp.split(":", 1)[-1].replace("%3D", "=")
+    if not text.startswith("p."):
+        return text
+    return _AA3_RE.sub(lambda m: AA3[m.group(0)], text)
+
+
+def protein_position(short: str | None) -> int | None:
+    if not short:
+        return None
+    match = re.match(r"p\.\(?[A-Z*]?(\d+)", short)
+    return int(match.group(1)) if match else None
+
+
+def _strip_version(transcript: str) -> str:
+    return transcript.split(".", 1)[0]
+
+
+def _biotype_rank(biotype: str) -> int:
+    if biotype == "protein_coding":
+        return 0
+    return 2 if not biotype else 1
+
+
+class Annotator:
+    """Chooses one effect per allele from a CSQ or ANN string; parses only the fields it needs."""
+
+    def __init__(self, genome: str, csq_fields: tuple[str, ...] | None = None,
+                 ann_fields: tuple[str, ...] | None = None) -> None:
+        self.overrides = {g: _strip_version(t) for g, t in isoform_overrides(genome).items()}
+        self.table = consequence_table()
+        if csq_fields:
+            f = {name: i for i, name in enumerate(csq_fields)}
+            self.idx = (f.get("Allele"), f.get("Consequence"), f.get("SYMBOL"), f.get("Feature"),
+                        f.get("BIOTYPE"), f.get("HGVSc"), f.get("HGVSp"), f.get("EXON"),
+                        f.get("IMPACT"), f.get("CANONICAL"), f.get("MANE_SELECT"),
+                        f.get("ALLELE_NUM"))
+            self.pop_idx = tuple(i for name, i in f.items() if _is_population_field(name))
+            self.snpeff = False
+        elif ann_fields:
+            f = {name: i for i, name in enumerate(ann_fields)}
+            self.idx = (f.get("Allele"), f.get("Annotation"), f.get("Gene_Name"),
+                        f.get("Feature_ID"), f.get("Transcript_BioType"), f.get("HGVS.c"),
+                        f.get("HGVS.p"), f.get("Rank"), f.get("Annotation_Impact"), None, None,
+                        None)
+            self.pop_idx = ()
+            self.snpeff = True
+        else:
+            raise ValueError("an Annotator needs CSQ or ANN fields")
+
+    def entries(self, raw: str, allele: str, allele_num: int) -> list[list[str]]:
+        a_i, n_i = self.idx[0], self.idx[11]
+        out = []
+        for entry in raw.split(","):
+            fields = entry.split("|")
+            if n_i is not None and len(fields) > n_i and fields[n_i]:
+                if fields[n_i] == str(allele_num):
+                    out.append(fields)
+            elif a_i is None or fields[a_i] == allele or (self.snpeff and
+                                                          fields[a_i].split("-")[-1] == allele):
+                out.append(fields)
+        return out
+
+    def population_af(self, entries: list[list[str]]) -> float | None:
+        """Highest gnomAD / MAX_AF value of the allele's CSQ entries ('&'-separated lists too)."""
+        best = None
+        for fields in entries[:1]:
+            for i in self.pop_idx:
+                if i < len(fields) and fields[i]:
+                    for part in fields[i].split("&"):
+                        try:
+                            value = float(part)
+                        except ValueError:
+                            continue
+                        if best is None or value > best:
+                            best = value
+        return best
+
+    def choose(self, entries: list[list[str]], ref: str, alt: str) -> Effect:
+        if not entries:
+            return UNANNOTATED_EFFECT
+        (_a, c_i, s_i, t_i, b_i, hc_i, hp_i, e_i, im_i, can_i, mane_i, _n) = self.idx
+        width = max(i for i in self.idx if i is not None) + 1
+        for fields in entries:
+            if len(fields) < width:
+                fields.extend([""] * (width - len(fields)))
+        if len(entries) == 1:
+            chosen = entries[0]
+            gene = chosen[s_i] if s_i is not None else ""
+        else:
+            ranked = sorted(entries, key=lambda f: (_biotype_rank(f[b_i] if b_i is not None
+                                                                  else ""), severity(f[c_i])))
+            best = next((f for f in ranked if s_i is not None and f[s_i]), ranked[0])
+            gene = best[s_i] if s_i is not None else ""
+            chosen = self._in_gene(ranked, gene, s_i, t_i, can_i, mane_i) if gene else best
+        consequence = chosen[c_i].replace("&", ",") if c_i is not None else ""
+        hgvsp = chosen[hp_i] if hp_i is not None else ""
+        hgvsc = chosen[hc_i] if hc_i is not None else ""
+        return Effect(
+            gene=gene or None,
+            transcript=(chosen[t_i] if t_i is not None else "") or None,
+            consequence=consequence or None,
+            variant_classification=variant_classification(consequence, ref, alt),
+            hgvsc=hgvsc.split(":", 1)[-1] if hgvsc else None,
+            hgvsp=hgvsp.split(":", 1)[-1].replace("%3D", "=") if hgvsp else None,
+            hgvsp_short=short_hgvsp(hgvsp) if hgvsp else None,
+            exon=(chosen[e_i] if e_i is not None else "") or None,
+            impact=(chosen[im_i] if im_i is not None else "") or None,
+        )
+
+    def _in_gene(self, ranked, gene, s_i, t_i, can_i, mane_i):
+        """Within the chosen gene: isoform override, MANE Select, CANONICAL, else most severe."""
+        in_gene = [f for f in ranked if f[s_i] == gene]
+        override = self.overrides.get(gene)
+        if override and t_i is not None:
+            for fields in in_gene:
+                if _strip_version(fields[t_i]) == override:
+                    return fields
+        if mane_i is not None:
+            for fields in in_gene:
+                if fields[mane_i]:
+                    return fields
+        if can_i is not None:
+            for fields in in_gene:
+                if fields[can_i] == "YES":
+                    return fields
+        return in_gene[0]
+
+
+def _is_population_field(name: str) -> bool:
+    lowered = name.lower()
+    return (lowered.startswith("gnomad") and lowered.endswith("af")) or lowered == "max_af"

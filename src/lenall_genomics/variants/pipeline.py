@@ -1,0 +1,227 @@
+"""`run_variants`: VCF or MAF -> <sample>.variants.tsv, <sample>.maf, <sample>.variants.qc.json.
+
+Streaming: one allele at a time from the reader, decided, formatted and spooled; memory does not
+grow with the number of records.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from ..errors import LenallInputError
+from ..genome import check_genome
+from ..model import VARIANT_COLUMNS, VARIANT_STATUSES
+from ..readers.maf import MAF_COLUMNS, MAF_VERSION_LINE, maf_value
+from ..readers.vcf import Call, VcfCalls, open_vcf
+from ..writers import MISSING, write_json
+from .consequence import UNANNOTATED, UNANNOTATED_EFFECT, Annotator, Effect
+from .germline import SiteLookup, Thresholds, decide, default_thresholds
+from .keygenes import driver_class, hotspot
+from .spool import SortedSpool
+
+MAF_EXTRA_COLUMNS = ("t_vaf", "population_af", "status", "reason", "hotspot", "driver_class",
+                     "driver_rule", "flags")
+SAMPLE_MAF_COLUMNS = MAF_COLUMNS + MAF_EXTRA_COLUMNS
+
+
+def output_paths(outdir: Path, sample: str) -> dict[str, Path]:
+    return {"tsv": outdir / f"{sample}.variants.tsv", "maf": outdir / f"{sample}.maf",
+            "qc": outdir / f"{sample}.variants.qc.json"}
+
+
+def run_variants(sample: str, outdir: str | Path, genome: str = "GRCh38", *,
+                 vcf: str | Path | None = None, maf: str | Path | None = None,
+                 normal_sample: str | None = None, purity: float | None = None,
+                 tumor_sample: str | None = None, gtf: str | Path | None = None,
+                 fasta: str | Path | None = None, population_vcf: str | Path | None = None,
+                 pon: str | Path | None = None, thresholds: Thresholds | None = None) -> dict:
+    """Run the variants step for one sample; returns the QC record also written as JSON."""
+    check_genome(genome)
+    if (vcf is None) == (maf is None):
+        raise LenallInputError("give exactly one of --vcf and --maf", field="--vcf",
+                               hint="the samplesheet row needs a vcf or a maf column")
+    if purity is not None and not 0 < purity <= 1:
+        raise LenallInputError(f"purity {purity} is not in (0, 1]", field="--purity")
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    thresholds = thresholds or default_thresholds()
+    population = SiteLookup(population_vcf, role="population") if population_vcf else None
+    panel = SiteLookup(pon, role="panel-of-normals") if pon else None
+
+    if vcf is not None:
+        handle, layout = open_vcf(vcf, genome, sample=sample, tumor_sample=tumor_sample,
+                                  normal_sample=normal_sample)
+        source = VcfCalls(handle, layout, genome)
+        annotate = _vcf_annotation(layout, genome, gtf, fasta)
+        tumor_name, normal_name = layout.tumor_name, layout.normal_name
+        qc_source = {"input": str(vcf), "format": "vcf", "caller": layout.caller,
+                     "tumor_column": tumor_name, "normal_column": normal_name,
+                     "annotation": ("vep_csq" if layout.csq_fields else "snpeff_ann"
+                                    if layout.ann_fields else "gtf" if gtf else "none"),
+                     "count_method": layout.count_method, "notes": layout.notes}
+    else:
+        from ..readers.maf import MafCalls
+
+        source = MafCalls(maf, sample)
+        annotate = None
+        tumor_name, normal_name = source.tumor_name or sample, source.normal_name
+        qc_source = {"input": str(maf), "format": "maf", "caller": "maf",
+                     "tumor_column": tumor_name, "normal_column": normal_name,
+                     "annotation": "maf", "count_method": "maf", "notes": []}
+    paired = normal_name is not None
+    paths = output_paths(outdir, sample)
+    statuses: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    flagged: Counter[str] = Counter()
+    unannotated = 0
+    tsv_spool, maf_spool = SortedSpool(outdir), SortedSpool(outdir)
+    try:
+        for call in source:
+            effect = annotate(call) if annotate else call.effect or UNANNOTATED_EFFECT
+            if effect.variant_classification == UNANNOTATED:
+                unannotated += 1
+            if population is not None and call.vcf_filter is None:
+                known = population.allele_frequency(call.chrom, call.pos, call.ref, call.alt)
+                if known is not None and (call.population_af is None or
+                                          known > call.population_af):
+                    call.population_af = known
+            if panel is not None and not call.pon and call.vcf_filter is None:
+                call.pon = panel.contains(call.chrom, call.pos, call.ref, call.alt)
+            spot = hotspot(effect)
+            decision = decide(call, thresholds=thresholds, paired=paired, purity=purity,
+                              hotspot=spot is not None, gene=effect.gene,
+                              classification=effect.variant_classification)
+            statuses[decision.status] += 1
+            reasons[decision.reason] += 1
+            for flag in decision.flags:
+                flagged[flag] += 1
+            tie = f"{call.ref}\t{call.alt}"
+            tsv_spool.add(call.chrom, call.pos, tie, _tsv_line(call, effect, decision, spot))
+            if decision.status == "somatic":
+                klass, rule = driver_class(effect, spot)
+                row = maf_row(call, effect, decision, spot, klass, rule, sample=sample,
+                              normal=normal_name, genome=genome)
+                maf_spool.add(call.chrom, call.pos, tie,
+                              "\t".join([_maf_text(row.get(c)) for c in SAMPLE_MAF_COLUMNS]))
+        n_rows = tsv_spool.write(paths["tsv"], ["\t".join(VARIANT_COLUMNS)])
+        n_maf = maf_spool.write(paths["maf"], [MAF_VERSION_LINE, "\t".join(SAMPLE_MAF_COLUMNS)])
+    finally:
+        tsv_spool.close()
+        maf_spool.close()
+    qc = {
+        "sample": sample, "genome": genome, **qc_source,
+        "purity": purity, "paired": paired,
+        "records_read": source.records,
+        "multiallelic_records_split": source.multiallelic_records,
+        "alleles_considered": n_rows,
+        "skipped": dict(sorted(source.skipped.items())),
+        "skipped_total": sum(source.skipped.values()),
+        "status_counts": {s: statuses.get(s, 0) for s in VARIANT_STATUSES},
+        "reason_counts": dict(sorted(reasons.items())),
+        "flag_counts": dict(sorted(flagged.items())),
+        "unannotated": unannotated,
+        "somatic_maf_rows": n_maf,
+        "thresholds": thresholds.__dict__,
+    }
+    write_json(paths["qc"], qc)
+    return qc
+
+
+def _vcf_annotation(layout, genome: str, gtf, fasta):
+    if layout.csq_fields or layout.ann_fields:
+        annotator = Annotator(genome, layout.csq_fields, layout.ann_fields)
+        has_csq = layout.csq_fields is not None
+
+        def annotate(call: Call) -> Effect:
+            if not call.annotation:
+                return UNANNOTATED_EFFECT
+            entries = annotator.entries(call.annotation, call.vep_allele, call.allele_num)
+            if has_csq:
+                af = annotator.population_af(entries)
+                if af is not None and (call.population_af is None or af > call.population_af):
+                    call.population_af = af
+            return annotator.choose(entries, call.ref, call.alt)
+        return annotate
+    if gtf is not None:
+        raise LenallInputError("consequences from --gtf are not available in this version",
+                               field="--gtf", hint="annotate the VCF with Ensembl VEP or snpEff")
+    return lambda call: UNANNOTATED_EFFECT
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return MISSING
+    if isinstance(value, float):
+        text = f"{value:.4f}".rstrip("0").rstrip(".")
+        return text or "0"
+    return str(value) or MISSING
+
+
+def _maf_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return maf_value(value)
+
+
+def _af(value: float | None) -> str:
+    return MISSING if value is None else f"{value:.3g}"
+
+
+def _tsv_line(call: Call, effect: Effect, decision, spot: str | None) -> str:
+    return "\t".join((
+        call.chrom, str(call.pos), call.ref, call.alt, effect.gene or MISSING,
+        effect.transcript or MISSING, effect.hgvsc or MISSING, effect.hgvsp or MISSING,
+        effect.consequence or MISSING, effect.variant_classification,
+        _fmt(call.t_depth), _fmt(call.t_alt), _fmt(call.t_vaf),
+        _fmt(call.n_depth), _fmt(call.n_alt), _fmt(call.n_vaf), _af(call.population_af),
+        decision.status, decision.reason, spot or MISSING, ";".join(decision.flags) or MISSING,
+    ))
+
+
+def maf_alleles(pos: int, ref: str, alt: str) -> tuple[int, int, str, str, str]:
+    """VCF-style allele -> MAF (Start, End, Reference_Allele, Tumor_Seq_Allele2, Variant_Type)."""
+    if ref == "-" or alt == "-":  # already MAF style
+        start = pos
+        if ref == "-":
+            return start, start + 1, "-", alt, "INS"
+        return start, start + len(ref) - 1, ref, "-", "DEL"
+    if len(ref) != len(alt) and ref[:1] == alt[:1]:
+        ref, alt, pos = ref[1:] or "-", alt[1:] or "-", pos + 1
+        if ref == "-":
+            return pos - 1, pos, "-", alt, "INS"
+        if alt == "-":
+            return pos, pos + len(ref) - 1, ref, "-", "DEL"
+    if len(ref) == len(alt):
+        kind = {1: "SNP", 2: "DNP", 3: "TNP"}.get(len(ref), "ONP")
+        return pos, pos + len(ref) - 1, ref, alt, kind
+    kind = "INS" if len(alt) > len(ref) else "DEL"
+    return pos, pos + len(ref) - 1, ref, alt, kind
+
+
+def maf_row(call: Call, effect: Effect, decision, spot: str | None, klass: str, rule: str, *,
+            sample: str, normal: str | None, genome: str) -> dict:
+    start, end, ref, alt, kind = maf_alleles(call.pos, call.ref, call.alt)
+    return {
+        "Hugo_Symbol": effect.gene or "Unknown", "Entrez_Gene_Id": 0, "Center": ".",
+        "NCBI_Build": genome, "Chromosome": call.chrom, "Start_Position": start,
+        "End_Position": end, "Strand": "+",
+        "Variant_Classification": (effect.variant_classification
+                                   if effect.variant_classification != UNANNOTATED
+                                   else "Targeted_Region"),
+        "Variant_Type": kind, "Reference_Allele": ref, "Tumor_Seq_Allele1": ref,
+        "Tumor_Seq_Allele2": alt, "Tumor_Sample_Barcode": sample,
+        "Matched_Norm_Sample_Barcode": normal, "Match_Norm_Seq_Allele1": ref if normal else None,
+        "Match_Norm_Seq_Allele2": ref if normal else None, "Mutation_Status": "Somatic",
+        "HGVSc": effect.hgvsc, "HGVSp": effect.hgvsp, "HGVSp_Short": effect.hgvsp_short,
+        "Transcript_ID": effect.transcript, "Exon_Number": effect.exon,
+        "t_depth": call.t_depth, "t_ref_count": call.t_ref, "t_alt_count": call.t_alt,
+        "n_depth": call.n_depth, "n_ref_count": call.n_ref, "n_alt_count": call.n_alt,
+        "Consequence": effect.consequence, "IMPACT": effect.impact,
+        "FILTER": "PASS", "t_vaf": call.t_vaf, "population_af": _af(call.population_af)
+        if call.population_af is not None else None, "status": decision.status,
+        "reason": decision.reason, "hotspot": spot, "driver_class": klass, "driver_rule": rule,
+        "flags": ";".join(decision.flags) or None,
+    }
