@@ -9,7 +9,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from lenall_genomics.model import ALTERATION_COLUMNS, EVALUABILITY_COLUMNS, FREQUENCY_COLUMNS, Sample
+from lenall_genomics.model import (
+    ALTERATION_COLUMNS,
+    EVALUABILITY_COLUMNS,
+    FREQUENCY_COLUMNS,
+    Sample,
+)
 from lenall_genomics.report.render import render_report
 from lenall_genomics.writers import write_tsv
 

@@ -37,7 +37,7 @@ def lenall(*args: str) -> subprocess.CompletedProcess:
 
 
 def _summary_counts(stderr: str) -> dict[str, int]:
-    line = next(l for l in stderr.splitlines() if l.startswith("lenall run:"))
+    line = next(x for x in stderr.splitlines() if x.startswith("lenall run:"))
     return {word: int(n) for n, word in re.findall(r"(\d+) (ran|cached|skipped|failed)", line)}
 
 
@@ -66,8 +66,8 @@ def demo_run(tmp_path_factory):
 
 
 def _frequencies(results: Path) -> dict[str, tuple[int, int]]:
-    rows = csv.DictReader((l for l in (results / "cohort" / "frequencies.tsv").open()
-                           if not l.startswith("#")), delimiter="\t")
+    rows = csv.DictReader((x for x in (results / "cohort" / "frequencies.tsv").open()
+                           if not x.startswith("#")), delimiter="\t")
     return {r["row"]: (int(r["altered"]), int(r["evaluable"])) for r in rows}
 
 

@@ -39,6 +39,7 @@ class Task:
     state: str = "pending"  # pending | ran | cached | failed | skipped
     message: str = ""
     seconds: float = 0.0
+    printed: str = ""  # what the command printed, kept for the run log
 
     @property
     def id(self) -> str:
@@ -180,26 +181,35 @@ class Cache:
 
 # --- running -----------------------------------------------------------------------------------
 
-def execute(argv: list[str]) -> tuple[bool, str, float]:
-    """Run one `lenall` command in this process; never raises."""
+def execute(argv: list[str]) -> tuple[bool, str, float, str]:
+    """Run one `lenall` command in this process; never raises.
+
+    Returns (succeeded, error message, seconds, what the command printed); the printed text goes
+    to the run log instead of interleaving with the progress lines of other tasks.
+    """
+    import contextlib
+    import io
+
     from .errors import LenallInputError
 
     started = time.perf_counter()
+    printed = io.StringIO()
+    ok, message = True, ""
     try:
         from .cli import cli
 
-        code = cli.main(args=argv, prog_name="lenall", standalone_mode=False)
+        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+            code = cli.main(args=argv, prog_name="lenall", standalone_mode=False)
         if isinstance(code, int) and code != 0:
-            return False, f"exited with code {code}", time.perf_counter() - started
-        return True, "", time.perf_counter() - started
+            ok, message = False, f"exited with code {code}"
     except LenallInputError as error:
-        return False, f"input error: {error}", time.perf_counter() - started
+        ok, message = False, f"input error: {error}"
     except SystemExit as done:
-        ok = done.code in (0, None)
-        return ok, "" if ok else f"exited with code {done.code}", time.perf_counter() - started
+        if done.code not in (0, None):
+            ok, message = False, f"exited with code {done.code}"
     except Exception as error:  # one failing task must not stop the others
-        detail = traceback.format_exc(limit=6)
-        return False, f"{type(error).__name__}: {error}\n{detail}", time.perf_counter() - started
+        ok, message = False, f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=6)}"
+    return ok, message, time.perf_counter() - started, printed.getvalue()
 
 
 Reporter = Callable[[Task, int, int], None]
@@ -207,7 +217,7 @@ Reporter = Callable[[Task, int, int], None]
 
 def run_tasks(ctx: RunContext, tasks: list[Task], cores: int = 1,
               report: Reporter | None = None,
-              executor: Callable[[list[str]], tuple[bool, str, float]] = execute) -> RunSummary:
+              executor: Callable[[list[str]], tuple] = execute) -> RunSummary:
     """Run ready tasks as their inputs appear; `executor` must be picklable when cores > 1."""
     cache = Cache(ctx.outdir)
     by_id = {t.id: t for t in tasks}
@@ -269,9 +279,10 @@ def run_tasks(ctx: RunContext, tasks: list[Task], cores: int = 1,
     return RunSummary(tasks)
 
 
-def _apply(task: Task, result: tuple[bool, str, float]) -> None:
-    ok, message, seconds = result
+def _apply(task: Task, result: tuple) -> None:
+    ok, message, seconds, *printed = result
     task.state, task.message, task.seconds = ("ran" if ok else "failed"), message, seconds
+    task.printed = printed[0] if printed else ""
 
 
 def _pool(cores: int) -> futures.ProcessPoolExecutor | None:
@@ -295,7 +306,13 @@ def progress_line(task: Task, done: int, total: int) -> str:
     return f"[{done:>{width}}/{total}] {what:<40} {status}"
 
 
-def write_log(outdir: Path, summary: RunSummary) -> Path:
+def not_applicable(ctx: RunContext, steps: Iterable[Step] = STEPS) -> list[str]:
+    """Per-sample steps a sample has no input for, as `step:sample` ids, for the log."""
+    return [f"{step.name}:{sample.sample}" for step in steps if step.scope == "sample"
+            for sample in ctx.samples if not step.applies(ctx, sample)]
+
+
+def write_log(outdir: Path, summary: RunSummary, not_run: Iterable[str] = ()) -> Path:
     path = outdir / LOG_FILE
     with atomic_open(path) as handle:
         handle.write(f"lenall {__version__} run: {summary.count('ran')} ran, "
@@ -303,9 +320,10 @@ def write_log(outdir: Path, summary: RunSummary) -> Path:
                      f"{summary.count('failed')} failed\n")
         for task in summary.tasks:
             handle.write(f"{task.state}\t{task.id}\tlenall {' '.join(task.argv)}\n")
-            if task.message:
-                for line in task.message.rstrip().splitlines():
-                    handle.write(f"\t{line}\n")
+            for line in (task.printed + task.message).rstrip().splitlines():
+                handle.write(f"\t{line}\n")
+        for task_id in not_run:
+            handle.write(f"not applicable\t{task_id}\tno input for this step in the samplesheet\n")
     return path
 
 
@@ -317,5 +335,5 @@ def run_pipeline(ctx: RunContext, cores: int = 1, quiet: bool = False) -> RunSum
             print(progress_line(task, done, total), file=sys.stderr, flush=True)
 
     summary = run_tasks(ctx, tasks, cores=cores, report=report)
-    write_log(ctx.outdir, summary)
+    write_log(ctx.outdir, summary, not_applicable(ctx))
     return summary

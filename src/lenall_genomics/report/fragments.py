@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][-+]?\d+)?%?$")
+LONG_TEXT = 60  # characters; longer cells get a wide column instead of a tall narrow one
 IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 
 
@@ -50,7 +51,8 @@ def table(columns: Sequence[str], rows: Iterable[Mapping[str, Any]], *, headers:
         cells = []
         for column in columns:
             text = cell_text(row.get(column))
-            klass = ' class="num"' if _NUMBER.match(text) else ""
+            klass = (' class="num"' if _NUMBER.match(text)
+                     else ' class="long"' if len(text) > LONG_TEXT else "")
             cells.append(f"<td{klass}>{esc(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     ident = f' id="{esc(table_id)}"' if table_id else ""

@@ -209,7 +209,7 @@ def _ploidy(inputs: _Inputs) -> str:
         caption = s.sample
         if isinstance(facts, Mapping):
             shown = [f"{k}: {cell_text(facts[k])}" for k in PLOIDY_CAPTION_KEYS
-                     if k in facts and not isinstance(facts[k], (dict, list))]
+                     if facts.get(k) is not None and not isinstance(facts[k], (dict, list))]
             caption += (" — " + "; ".join(shown)) if shown else ""
         figures.append(image(plot, f"Copy number and LOH of {s.sample}", caption))
     body.append("<h3>Per-sample genome plots</h3>")
