@@ -22,6 +22,7 @@ demo: $(STAMP)
 	@echo "Figure 1 counts: $(DEMO)/results/cohort/frequencies.tsv"
 
 test: $(STAMP)
+	@sh scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
 bench: $(STAMP)

@@ -13,6 +13,7 @@ from lenall_genomics.errors import LenallInputError
 from lenall_genomics.plots.oncoprint import (
     OncoprintData,
     draw_oncoprint,
+    legend_groups,
     load_style,
     memo_order,
     track_order,
@@ -203,3 +204,128 @@ def test_cohort_folder_to_oncoprint_data(tmp_path):
     # no rna_panel in A's samplesheet row: its fusion rows are not evaluated; B's Archer is
     assert not data.evaluated[data.rows.index("CRLF2 fusion"), 0]
     assert data.evaluated[data.rows.index("CRLF2 fusion"), 1]
+
+
+# --- annotation tracks --------------------------------------------------------------------------
+
+def tracked_data() -> OncoprintData:
+    data = small_data()
+    data.tracks = {"Ploidy": ["diploid", "low hypodiploid", "low hypodiploid (masked)",
+                              "high hyperdiploid"],
+                   **data.tracks,
+                   "Panel": ["FoundationOne-Heme", "MSK-IMPACT-Heme",
+                             "MSK-IMPACT-Heme;FoundationOne-Heme", ""]}
+    return data
+
+
+def test_each_track_is_drawn_in_its_own_colours(tmp_path):
+    style = load_style("figure1")
+    data = tracked_data()
+    layout = draw_oncoprint(data, {"png": tmp_path / "o.png"}, style=style)
+    image = read_png(tmp_path / "o.png")
+    drawn = {}
+    for t, (name, values) in enumerate(data.tracks.items()):
+        for c, value in enumerate(values):
+            x, y = layout.track_center_px(t, c)
+            drawn[name, value] = tuple(image[y, x])
+    known = style["tracks"]
+    assert drawn["Ploidy", "diploid"] == tuple(hex_rgb(known["Ploidy"]["colors"]["diploid"]))
+    assert drawn["Diagnosis", "B-ALL"] == tuple(hex_rgb(known["Diagnosis"]["colors"]["B-ALL"]))
+    assert drawn["Sex", "male"] == tuple(hex_rgb(known["Sex"]["colors"]["male"]))
+    assert drawn["Panel", "FoundationOne-Heme"] == tuple(
+        hex_rgb(known["Panel"]["colors"]["FoundationOne-Heme"]))
+    # the first value of each track, the case that used to be one shared blue
+    firsts = [drawn["Ploidy", "diploid"], drawn["Diagnosis", "B-ALL"], drawn["Sex", "female"],
+              drawn["Panel", "FoundationOne-Heme"]]
+    assert len(set(firsts)) == 4
+    # masked hypodiploidy is not drawn like unmasked, and a missing panel stays white
+    assert drawn["Ploidy", "low hypodiploid"] != drawn["Ploidy", "low hypodiploid (masked)"]
+    assert drawn["Panel", ""] == (255, 255, 255)
+
+
+def test_ploidy_classes_follow_the_ordered_scheme_in_the_legend():
+    groups = {g.title: g for g in legend_groups(tracked_data(), load_style("figure1"))}
+    labels = [label for _, label in groups["Ploidy"].entries]
+    assert labels == ["low hypodiploid", "low hypodiploid, masked (doubled)", "diploid",
+                      "high hyperdiploid"]
+
+
+def test_two_panels_are_one_category_labelled_with_a_plus():
+    groups = {g.title: g for g in legend_groups(tracked_data(), load_style("figure1"))}
+    labels = [label for _, label in groups["Panel"].entries]
+    assert "MSK-IMPACT-Heme + FoundationOne-Heme" in labels
+    assert not any(";" in label for label in labels)
+    assert labels[-1] == "not available"
+
+
+def _lab(color: str) -> np.ndarray:
+    """CIE L*a*b* (D65) of an sRGB hex colour."""
+    rgb = hex_rgb(color) / 255
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                    [0.0193, 0.1192, 0.9505]]) @ linear / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+@pytest.mark.parametrize("name", ["figure1", "cbioportal"])
+def test_track_colours_stay_apart_from_glyphs_and_cells(name):
+    from lenall_genomics.plots.oncoprint import _gradient
+
+    style = load_style(name)
+    reserved = [c["color"] for c in style["classes"].values()]
+    reserved += [style["evaluated"], style["not_evaluated"], style["missing_track"]]
+    categorical = [c for spec in style["tracks"].values()
+                   for c in [*spec["colors"].values(), *spec.get("palette", [])]]
+    categorical += [c for palette in style["track_palettes"] for c in palette]
+    gradient = [_gradient(stops, i / 20) for stops in style["track_gradients"]
+                for i in range(21)]
+
+    def distance(a, b):
+        return float(np.linalg.norm(_lab(a) - _lab(b)))
+
+    for color, least in [(c, 15) for c in categorical] + [(c, 10) for c in gradient]:
+        nearest = min(reserved, key=lambda r, color=color: distance(color, r))
+        assert distance(color, nearest) >= least, (color, nearest)
+
+
+def test_clinical_tracks_take_successive_palettes_and_numbers_a_gradient(tmp_path):
+    from lenall_genomics.plots.oncoprint import track_scales
+
+    style = load_style("figure1")
+    n = 12
+    tracks = {"Arm": ["A", "B"] * (n // 2), "Site": ["X", "Y"] * (n // 2),
+              "Age": [str(20 + 3 * i) for i in range(n - 1)] + [""],
+              "Dose": [str(i % 3) for i in range(n)]}
+    scales = track_scales(tracks, style)
+    assert scales["Arm"].colors["A"] != scales["Site"].colors["X"]
+    assert scales["Age"].gradient and (scales["Age"].low, scales["Age"].high) == ("20", "50")
+    assert scales["Age"].colors["20"] != scales["Dose"].colors["0"]  # a second gradient
+    assert scales["Dose"].gradient is None  # few values: one legend entry each
+    assert scales["Dose"].colors["0"] != scales["Dose"].colors["2"]
+    data = OncoprintData(rows=["TP53"], patients=[f"P{i:02d}" for i in range(n)],
+                         evaluated=np.ones((1, n), dtype=bool), tracks=tracks)
+    outputs = {"a": tmp_path / "a.png", "b": tmp_path / "b.png"}
+    for path in outputs.values():
+        draw_oncoprint(data, {"png": path}, style=style)
+    assert outputs["a"].read_bytes() == outputs["b"].read_bytes()
+
+
+def test_masked_ploidy_from_the_cohort_folder(tmp_path):
+    from lenall_genomics.cohort import build_cohort, write_cohort
+    from lenall_genomics.model import Sample
+    from lenall_genomics.plots.oncoprint_data import data_from_cohort
+
+    results = tmp_path / "res"
+    results.mkdir()
+    samples = (Sample("A", "A1", "B-ALL", dna_panel="MSK-IMPACT-Heme"),
+               Sample("B", "B1", "B-ALL", dna_panel="MSK-IMPACT-Heme"),
+               Sample("C", "C1", "B-ALL", dna_panel="MSK-IMPACT-Heme"))
+    write_cohort(build_cohort(samples, results), tmp_path / "cohort")
+    (tmp_path / "cohort" / "ploidy.tsv").write_text(
+        "sample\tmodal_number\tclass\tlow_hypodiploid\tmasked\n"
+        "A1\t76\tlow hypodiploid\ttrue\ttrue\n"
+        "B1\t38\tlow hypodiploid\ttrue\tfalse\n"
+        "C1\t46\tdiploid\tfalse\t.\n")
+    data = data_from_cohort(tmp_path / "cohort", samples)
+    assert data.tracks["Ploidy"] == ["low hypodiploid (masked)", "low hypodiploid", "diploid"]

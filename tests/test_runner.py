@@ -127,3 +127,21 @@ def test_failing_sample_keeps_the_others(tmp_path):
     summary = _run(ctx, Recorder())
     assert sorted(t.id for t in summary.tasks if t.state == "ran") == [
         "first:B", "merge", "second:B"]
+
+
+def test_a_step_that_writes_nothing_fails(tmp_path):
+    def silent(argv):
+        return True, "", 0.0
+
+    summary = run_tasks(_context(tmp_path, ["A"]), build_tasks(_context(tmp_path, ["A"]),
+                                                               FAKE_STEPS), executor=silent)
+    first = next(t for t in summary.tasks if t.id == "first:A")
+    assert first.state == "failed" and "did not write" in first.message
+
+
+def test_outputs_get_ordinary_permissions(tmp_path):
+    from lenall_genomics.writers import write_tsv
+
+    path = tmp_path / "x.tsv"
+    write_tsv(path, ["a"], [{"a": 1}])
+    assert path.stat().st_mode & 0o044  # group/other may read, as with a plain open()

@@ -281,6 +281,9 @@ def run_tasks(ctx: RunContext, tasks: list[Task], cores: int = 1,
 
 def _apply(task: Task, result: tuple) -> None:
     ok, message, seconds, *printed = result
+    missing = [str(p) for p in task.outputs if not p.exists()] if ok else []
+    if missing:
+        ok, message = False, f"did not write {', '.join(missing)}"
     task.state, task.message, task.seconds = ("ran" if ok else "failed"), message, seconds
     task.printed = printed[0] if printed else ""
 

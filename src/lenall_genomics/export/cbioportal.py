@@ -108,6 +108,7 @@ def export_cbioportal(
     target = Path(folder)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the study is an ordinary folder
     try:
         summary = _write_study(staging, samples, results, genome, mutations, info, lookup)
         _swap_in(staging, target)
@@ -124,6 +125,12 @@ def _default_panels(base: str | Path | None) -> PanelLookup:
     from ..readers.panels import panel_genes
 
     return lambda spec, kind: panel_genes(spec, kind, base)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def _swap_in(staging: Path, target: Path) -> None:

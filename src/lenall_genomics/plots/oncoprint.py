@@ -14,12 +14,14 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from ..assets import asset
 from ..errors import LenallInputError
 from ..model import DISPLAY_CLASSES
 
 STYLES = ("figure1", "cbioportal")
+TRACK_STYLE_KEYS = ("tracks", "track_palettes", "track_gradients")
 FORMATS = ("png", "svg", "pdf")
 DPI = 300
 
@@ -41,6 +43,9 @@ LEGEND_ENTRY_HEIGHT = 0.15
 LEGEND_TITLE_HEIGHT = 0.18
 LEGEND_CHAR_WIDTH = 0.055
 LEGEND_MAX_ENTRIES = 12
+COLORBAR_WIDTH = 1.2  # legend colour bar of a numeric track: bar, then min/max below
+COLORBAR_HEIGHT = 0.3
+COLORBAR_STEPS = 64
 NUMERIC_TRACK_MIN = 8  # numeric tracks with more distinct values are drawn as a gradient
 LEGEND_NOTES_WIDTH = 2.6  # right of the legend: the asterisk and dagger notes
 FONT_SIZE = 7
@@ -116,6 +121,10 @@ def load_style(name_or_path: str | Path = "figure1") -> dict:
     missing += [f"classes.{c}" for c in DISPLAY_CLASSES if c not in style.get("classes", {})]
     if missing:
         raise LenallInputError(f"style lacks {', '.join(missing)}", file=path)
+    if str(name_or_path) not in STYLES and not any(k in style for k in TRACK_STYLE_KEYS):
+        # a style file that only sets glyph colours keeps the built-in track colours
+        default = load_style("figure1")
+        style.update({k: default[k] for k in TRACK_STYLE_KEYS})
     return style
 
 
@@ -242,17 +251,70 @@ def _rgb(color: str):
     return to_rgb(color)
 
 
-def track_colors(values: Sequence[str], style: Mapping) -> dict[str, str]:
-    """Value -> colour for one annotation track: palette colours for categories (natural
-    order); a light-to-dark gradient for numeric tracks with many distinct values."""
-    present = sorted({v for v in values if v not in ("", None)}, key=_value_key)
-    numbers = [_number(v) for v in present]
-    if len(present) > NUMERIC_TRACK_MIN and all(n is not None for n in numbers):
-        low, high = min(numbers), max(numbers)
-        span = (high - low) or 1.0
-        return {v: _gradient((n - low) / span) for v, n in zip(present, numbers, strict=True)}
-    palette = style.get("track_palette") or ["#4477aa"]
-    return {v: palette[i % len(palette)] for i, v in enumerate(present)}
+@dataclass(frozen=True)
+class TrackScale:
+    """How one annotation track is coloured: value -> colour and legend label, in legend order;
+    numeric tracks with many values also carry the gradient behind a colour bar."""
+
+    colors: dict[str, str]
+    labels: dict[str, str]
+    gradient: tuple[str, ...] | None = None  # colour stops, low to high
+    low: str = ""
+    high: str = ""
+
+
+def track_scales(tracks: Mapping[str, Sequence[str]], style: Mapping) -> dict[str, TrackScale]:
+    """One scale per track. Tracks the style names (Ploidy, Diagnosis, Sex, Panel) use their own
+    colours; every other track takes the next qualitative set, or, when all its values are
+    numbers, the next sequential gradient, so no two tracks share colours."""
+    known = {name.lower(): spec for name, spec in style.get("tracks", {}).items()}
+    qualitative = style.get("track_palettes") or [style.get("track_palette") or ["#bbbbbb"]]
+    gradients = style.get("track_gradients") or [["#deebf7", "#08306b"]]
+    joiner = style.get("value_joiner", " + ")
+    scales, n_qualitative, n_numeric = {}, 0, 0
+    for name, values in tracks.items():
+        present = sorted({v for v in values if v not in ("", None)}, key=_value_key)
+        spec = known.get(name.lower())
+        numbers = [_number(v) for v in present]
+        if spec is None and present and all(n is not None for n in numbers):
+            stops = gradients[n_numeric % len(gradients)]
+            n_numeric += 1
+            scales[name] = _numeric_scale(present, numbers, stops, joiner)
+            continue
+        if spec is None:
+            spec = {"palette": qualitative[n_qualitative % len(qualitative)]}
+            n_qualitative += 1
+        scales[name] = _categorical_scale(present, spec, joiner)
+    return scales
+
+
+def _categorical_scale(present: Sequence[str], spec: Mapping, joiner: str) -> TrackScale:
+    fixed = spec.get("colors", {})
+    rank = {v: i for i, v in enumerate(fixed)}
+    ordered = sorted(present, key=lambda v: (v not in rank, rank.get(v, 0)))
+    palette = [c for c in spec.get("palette") or ["#bbbbbb"]]
+    colors, spare = {}, 0
+    for value in ordered:
+        if value in fixed:
+            colors[value] = fixed[value]
+        else:
+            colors[value] = palette[spare % len(palette)]
+            spare += 1
+    names = spec.get("labels", {})
+    labels = {v: names.get(v) or v.replace(";", joiner) for v in ordered}
+    return TrackScale(colors=colors, labels=labels)
+
+
+def _numeric_scale(present, numbers, stops, joiner) -> TrackScale:
+    low, high = min(numbers), max(numbers)
+    span = high - low
+    colors = {v: _gradient(stops, (n - low) / span if span else 1.0)
+              for v, n in zip(present, numbers, strict=True)}
+    labels = {v: v for v in present}
+    if len(present) <= NUMERIC_TRACK_MIN:  # few values: one legend entry per step
+        return TrackScale(colors=colors, labels=labels)
+    return TrackScale(colors=colors, labels=labels, gradient=tuple(stops),
+                      low=present[0], high=present[-1])
 
 
 def _number(value: str) -> float | None:
@@ -262,16 +324,31 @@ def _number(value: str) -> float | None:
         return None
 
 
-def _gradient(fraction: float) -> str:
-    light, dark = (0xde, 0xeb, 0xf7), (0x08, 0x30, 0x6b)
-    rgb = (round(a + (b - a) * fraction) for a, b in zip(light, dark, strict=True))
-    return "#" + "".join(f"{v:02x}" for v in rgb)
+def _gradient(stops: Sequence[str], fraction: float) -> str:
+    """Colour at `fraction` (0..1) along evenly spaced stops, interpolated in sRGB."""
+    rgbs = [_rgb(c) for c in stops]
+    if len(rgbs) == 1:
+        return _hex(rgbs[0])
+    position = min(max(fraction, 0.0), 1.0) * (len(rgbs) - 1)
+    i = min(int(position), len(rgbs) - 2)
+    t = position - i
+    return _hex(tuple(a + (b - a) * t for a, b in zip(rgbs[i], rgbs[i + 1], strict=True)))
+
+
+def _hex(rgb) -> str:
+    return "#" + "".join(f"{round(255 * v):02x}" for v in rgb)
 
 
 # --- legend -------------------------------------------------------------------------------------------
 
-def legend_groups(data: OncoprintData, style: Mapping) -> list[tuple[str, list[tuple[str, str]]]]:
-    """[(title, [(colour, label), ...]), ...]: present alteration classes, cell states, tracks."""
+class LegendGroup(NamedTuple):
+    title: str
+    entries: list[tuple[str, str]]  # (colour, label)
+    colorbar: TrackScale | None = None  # drawn above the entries
+
+
+def legend_groups(data: OncoprintData, style: Mapping) -> list[LegendGroup]:
+    """Present alteration classes, cell states, then one group per annotation track."""
     present = [c for c in DISPLAY_CLASSES if c in set(data.alt_classes)]
     classes = style["classes"]
     alteration_entries: dict[str, str] = {}
@@ -280,32 +357,34 @@ def legend_groups(data: OncoprintData, style: Mapping) -> list[tuple[str, list[t
     labels = style.get("labels", {})
     cells = [(style["evaluated"], labels.get("evaluated", "Evaluated, no alteration")),
              (style["not_evaluated"], labels.get("not_evaluated", "Not evaluated"))]
-    groups = [("Alterations", [(col, lab) for lab, col in alteration_entries.items()]),
-              ("Cells", cells)]
-    for name, values in data.tracks.items():
-        colors = track_colors(values, style)
-        entries = [(colors[v], v) for v in colors]
-        if len(colors) > NUMERIC_TRACK_MIN and all(_number(v) is not None for v in colors):
-            entries = [entries[0], entries[-1]]  # gradient: its two ends
+    groups = [LegendGroup("Alterations", [(col, lab) for lab, col in alteration_entries.items()]),
+              LegendGroup("Cells", cells)]
+    for name, scale in track_scales(data.tracks, style).items():
+        values = data.tracks[name]
+        colorbar = scale if scale.gradient else None
+        entries = [] if colorbar else [(scale.colors[v], scale.labels[v]) for v in scale.colors]
         if len(entries) > LEGEND_MAX_ENTRIES:
             hidden = len(entries) - LEGEND_MAX_ENTRIES + 1
             entries = entries[: LEGEND_MAX_ENTRIES - 1] + [("#ffffff", f"... {hidden} more")]
         if any(v in ("", None) for v in values):
             entries.append((style.get("missing_track", "#ffffff"), "not available"))
-        groups.append((name, entries))
-    return [g for g in groups if g[1]]
+        groups.append(LegendGroup(name, entries, colorbar))
+    return [g for g in groups if g.entries or g.colorbar]
 
 
 def _legend_geometry(groups, available_width: float):
     """Place groups left to right, wrapping; returns [(group, x, y)], total height (inches)."""
     placed, x, y, line_height = [], 0.0, 0.0, 0.0
-    for title, entries in groups:
-        longest = max([len(title)] + [len(label) for _, label in entries])
+    for group in groups:
+        longest = max([len(group.title)] + [len(label) for _, label in group.entries])
         width = 0.25 + longest * LEGEND_CHAR_WIDTH
-        height = LEGEND_TITLE_HEIGHT + len(entries) * LEGEND_ENTRY_HEIGHT
+        height = LEGEND_TITLE_HEIGHT + len(group.entries) * LEGEND_ENTRY_HEIGHT
+        if group.colorbar:
+            width = max(width, COLORBAR_WIDTH)
+            height += COLORBAR_HEIGHT
         if x > 0 and x + width > available_width:
             x, y, line_height = 0.0, y + line_height + 0.1, 0.0
-        placed.append(((title, entries), x, y))
+        placed.append((group, x, y))
         x += width + 0.15
         line_height = max(line_height, height)
     return placed, y + line_height
@@ -533,12 +612,12 @@ def _draw_markers(fig, data, style, layout: Layout) -> None:
 def _draw_tracks(fig, data, style, layout: Layout, gap_x) -> None:
     import numpy as np
 
+    scales = track_scales(data.tracks, style)
     for i, (name, values) in enumerate(data.tracks.items()):
         top = layout.tracks_top + i * (TRACK_HEIGHT + TRACK_GAP)
         ax = fig.add_axes(layout.axes_rect(layout.matrix_left, top,
                                            layout.cell_width * layout.n_cols, TRACK_HEIGHT))
-        colors = track_colors(values, style)
-        lookup = {v: _rgba8(c) for v, c in colors.items()}
+        lookup = {v: _rgba8(c) for v, c in scales[name].colors.items()}
         missing = _rgba8(style.get("missing_track", "#ffffff"))
         image = np.asarray([[lookup.get(v, missing) for v in values]], dtype=np.uint8)
         ax.imshow(image, aspect="auto", interpolation="nearest",
@@ -613,13 +692,18 @@ def _draw_legend(fig, data, groups, style, layout: Layout) -> None:
     ax.set_xlim(0, width)
     ax.set_ylim(height, 0)
     verts, colors = [], []
-    for (title, entries), x, y in placed:
-        ax.text(x, y, title, va="top", ha="left", fontweight="bold")
-        for i, (color, label) in enumerate(entries):
-            top = y + LEGEND_TITLE_HEIGHT + i * LEGEND_ENTRY_HEIGHT
-            verts.append([(x, top), (x + 0.15, top), (x + 0.15, top + 0.11), (x, top + 0.11)])
+    for group, x, y in placed:
+        ax.text(x, y, group.title, va="top", ha="left", fontweight="bold")
+        top = y + LEGEND_TITLE_HEIGHT
+        if group.colorbar:
+            _colorbar(ax, group.colorbar, x, top)
+            top += COLORBAR_HEIGHT
+        for i, (color, label) in enumerate(group.entries):
+            entry_top = top + i * LEGEND_ENTRY_HEIGHT
+            verts.append([(x, entry_top), (x + 0.15, entry_top), (x + 0.15, entry_top + 0.11),
+                          (x, entry_top + 0.11)])
             colors.append(color)
-            ax.text(x + 0.2, top + 0.055, label, va="center", ha="left")
+            ax.text(x + 0.2, entry_top + 0.055, label, va="center", ha="left")
     ax.add_collection(PolyCollection(verts, facecolors=colors, edgecolors="#808080",
                                      linewidths=0.3))
     labels = style.get("labels", {})
@@ -631,6 +715,29 @@ def _draw_legend(fig, data, groups, style, layout: Layout) -> None:
                      f"{labels.get('partial', 'some patients not evaluated')}")
     for i, note in enumerate(notes):
         ax.text(width, i * LEGEND_ENTRY_HEIGHT, note, va="top", ha="right")
+
+
+def _colorbar(ax, scale: TrackScale, x: float, top: float) -> None:
+    """A numeric track's gradient as a bar of steps, its minimum and maximum below."""
+    from matplotlib.collections import PolyCollection
+
+    step = COLORBAR_WIDTH / COLORBAR_STEPS
+    verts = [[(x + i * step, top), (x + (i + 1) * step, top), (x + (i + 1) * step, top + 0.11),
+              (x + i * step, top + 0.11)] for i in range(COLORBAR_STEPS)]
+    colors = [_gradient(scale.gradient, (i + 0.5) / COLORBAR_STEPS)
+              for i in range(COLORBAR_STEPS)]
+    ax.add_collection(PolyCollection(verts, facecolors=colors, edgecolors="none",
+                                     antialiaseds=False))
+    ax.add_patch(_outline(x, top, COLORBAR_WIDTH, 0.11))
+    ax.text(x, top + 0.13, scale.low, va="top", ha="left")
+    ax.text(x + COLORBAR_WIDTH, top + 0.13, scale.high, va="top", ha="right")
+
+
+def _outline(x: float, top: float, width: float, height: float):
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((x, top), width, height, facecolor="none", edgecolor="#808080",
+                     linewidth=0.3)
 
 
 def _save(fig, outputs: Mapping[str, str | Path]) -> None:

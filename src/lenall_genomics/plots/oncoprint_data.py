@@ -200,8 +200,15 @@ def _ploidy_track(path: Path, patients, columns) -> list[str] | None:
     by_patient: dict[str, list[str]] = defaultdict(list)
     for row in rows:
         if row.get("sample") in patient_of and row[class_column] not in ("", "."):
-            by_patient[patient_of[row["sample"]]].append(row[class_column])
+            by_patient[patient_of[row["sample"]]].append(_ploidy_category(row, class_column))
     return [";".join(dict.fromkeys(by_patient.get(p, []))) for p in patients]
+
+
+def _ploidy_category(row: Mapping[str, str], class_column: str) -> str:
+    """The class, marked when ploidy.tsv flags it as masked: a doubled hypodiploid clone that a
+    chromosome count alone would call hyperdiploid."""
+    masked = row.get("masked", "").lower() in ("true", "yes", "1")
+    return f"{row[class_column]} (masked)" if masked else row[class_column]
 
 
 def _clinical_tracks(path, patients) -> dict[str, list[str]]:

@@ -12,7 +12,11 @@ counted as skipped, never parsed.
 from __future__ import annotations
 
 import gzip
+import math
+import queue
 import re
+import struct
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -86,6 +90,7 @@ class VcfLayout:
     notes: list[str] = field(default_factory=list)
     count_method: str = "AD"
     format_ids: frozenset[str] = frozenset()
+    info_types: dict[str, str] = field(default_factory=dict)  # INFO ID -> header Type
 
     @property
     def tumor_name(self) -> str | None:
@@ -264,8 +269,10 @@ def open_vcf(path: str | Path, genome: str, *, sample: str | None = None,
         line.info().get("ID") for line in vcf.header_iter()
         if line.info().get("HeaderType") == "INFO" and _POP_AF_INFO.match(line.info().get("ID", ""))
         and line.info().get("Type") == "Float")
+    info_types = {line.info().get("ID"): line.info().get("Type") for line in vcf.header_iter()
+                  if line.info().get("HeaderType") == "INFO"}
     layout = VcfLayout(path, caller, samples, tumor, normal, csq, ann, pop_keys, notes,
-                       _count_method(vcf, caller), frozenset(format_ids(vcf)))
+                       _count_method(vcf, caller), frozenset(format_ids(vcf)), info_types)
     return vcf, layout
 
 
@@ -297,9 +304,176 @@ def skip_reason(alt: str) -> str | None:
     return None
 
 
-def _sample_counts(row: list, alleles: int) -> list[int | None]:
-    values = [None if (v is None or v < 0) else int(v) for v in row[:alleles]]
-    return values + [None] * (alleles - len(values))
+# --- data lines ----------------------------------------------------------------------------
+# cyvcf2 reads and checks the header; the data lines are parsed from the text here, because
+# building cyvcf2 records and their numpy FORMAT arrays costs more than everything else the step
+# does. The parsing returns what cyvcf2 returns for the same text: FILTER PASS or '.' -> None;
+# INFO values typed by the header (Float rounded to float32 as htslib stores them, '.' -> None,
+# a key without '=' -> True for a Flag, else False, the first of repeated keys); a missing FORMAT
+# integer -> htslib's missing value; negative or missing allele counts -> None.
+
+_CHUNK = 1 << 20
+_QUEUED_CHUNKS = 4
+_F32 = struct.Struct("f")
+_CACHE_LIMIT = 100_000
+
+
+def data_line_batches(path: Path) -> Iterator[list[str]]:
+    """The data lines of a plain, gzipped or bgzipped VCF, in batches of about 1 MB.
+
+    A thread reads and decompresses ahead (zlib releases the GIL), through a bounded queue: memory
+    stays constant. Header and blank lines are left out; CRLF line ends are read as LF.
+    """
+    batches: queue.Queue = queue.Queue(maxsize=_QUEUED_CHUNKS)
+    stop = threading.Event()
+
+    def put(item) -> None:
+        while not stop.is_set():
+            try:
+                batches.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def produce() -> None:
+        try:
+            with open(path, "rb") as raw:
+                gzipped = raw.read(2) == b"\x1f\x8b"
+            opener = gzip.open if gzipped else open
+            with opener(path, "rb") as handle:
+                rest, in_header = b"", True
+                while not stop.is_set():
+                    block = handle.read(_CHUNK)
+                    if not block:
+                        break
+                    cut = block.rfind(b"\n") + 1
+                    if cut == 0:
+                        rest += block
+                        continue
+                    lines, rest = _split_lines(rest + block[:cut]), block[cut:]
+                    if in_header:
+                        lines, in_header = _drop_header(lines)
+                    if lines:
+                        put(lines)
+                if rest and not stop.is_set():
+                    lines = _split_lines(rest + b"\n")
+                    put(_drop_header(lines)[0] if in_header else lines)
+            put(None)
+        except Exception as error:  # handed to the reading thread, which raises it
+            put(error)
+
+    thread = threading.Thread(target=produce, name="vcf-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = batches.get()
+            if item is None:
+                return
+            if isinstance(item, Exception):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _split_lines(data: bytes) -> list[str]:
+    text = data.decode()
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    lines = text.split("\n")
+    lines.pop()  # after the last newline
+    if "" in lines:
+        lines = [line for line in lines if line]
+    return lines
+
+
+def _drop_header(lines: list[str]) -> tuple[list[str], bool]:
+    """(lines after the header, whether the header may go on into the next batch)."""
+    for i, line in enumerate(lines):
+        if line[0] != "#":
+            return lines[i:], False
+    return [], True
+
+
+def _float32(text: str) -> float:
+    try:
+        return _F32.unpack(_F32.pack(float(text)))[0]
+    except OverflowError:
+        return math.copysign(math.inf, float(text))
+
+
+def info_text(info: str, key: str) -> str | bool | None:
+    """The text of INFO key (first occurrence); True when present without '='; None if absent."""
+    start, size = 0, len(key)
+    while True:
+        i = info.find(key, start)
+        if i < 0:
+            return None
+        end = i + size
+        if i == 0 or info[i - 1] == ";":
+            if end == len(info) or info[end] == ";":
+                return True
+            if info[end] == "=":
+                stop = info.find(";", end)
+                return info[end + 1:] if stop < 0 else info[end + 1:stop]
+        start = end
+
+
+class InfoReader:
+    """INFO values typed by the header, as cyvcf2 returns them (scalar, or tuple when several)."""
+
+    def __init__(self, types: dict[str, str]) -> None:
+        self.types = types
+        self.cache: dict[tuple[str, str], object] = {}
+
+    def get(self, info: str, key: str):
+        text = info_text(info, key)
+        if text is None:
+            return None
+        kind = self.types.get(key, "String")
+        if text is True:
+            return kind == "Flag"
+        if kind in ("String", "Flag", "Character"):
+            return text
+        cached = self.cache.get((kind, text))
+        if cached is None:
+            if len(self.cache) > _CACHE_LIMIT:
+                self.cache.clear()
+            convert = _float32 if kind == "Float" else int
+            if "," in text:
+                cached = tuple(None if v == "." else convert(v) for v in text.split(","))
+            else:
+                cached = None if text == "." else convert(text)
+            self.cache[(kind, text)] = cached
+        return cached
+
+
+def _allele_counts(text: str, alleles: int) -> list[int | None]:
+    """'12,5' -> [12, 5] padded or cut to `alleles`; missing or negative counts -> None."""
+    try:
+        values = [int(v) for v in text.split(",", alleles)[:alleles]]
+        if min(values) < 0:
+            raise ValueError
+    except ValueError:
+        values = [_count(v) for v in text.split(",")[:alleles]]
+    if len(values) < alleles:
+        values += [None] * (alleles - len(values))
+    return values
+
+
+def _count(text: str) -> int | None:
+    try:
+        value = int(text)
+    except ValueError:
+        return None
+    return value if value >= 0 else None
+
+
+def _first_int(text: str) -> int:
+    """First value of a FORMAT integer field; '.' -> htslib's missing value (as cyvcf2 gives)."""
+    first = text.split(",", 1)[0]
+    return _INT_MISSING if first in (".", "") else int(first)
 
 
 class CountReader:
@@ -309,87 +483,107 @@ class CountReader:
         self.method = layout.count_method
         self.columns = [layout.tumor_index, layout.normal_index]
         self.formats = layout.format_ids
+        self.keys: dict[str, dict[str, int]] = {}
 
-    def _format(self, variant, key: str):
-        """FORMAT values, or None when the header does not declare the key (cyvcf2 raises)."""
-        return variant.format(key) if key in self.formats else None
+    def _format(self, cols: list[str], key: str) -> list[str] | None:
+        """FORMAT values of `key` for each sample (None if the header or the record lacks it)."""
+        if key not in self.formats:
+            return None
+        keys = self.keys.get(cols[8])
+        if keys is None:
+            keys = self.keys[cols[8]] = {k: i for i, k in enumerate(cols[8].split(":"))}
+        index = keys.get(key)
+        if index is None:
+            return None
+        values = []
+        for sample in cols[9:]:
+            parts = sample.split(":")
+            values.append(parts[index] if index < len(parts) else ".")
+        return values
 
-    def counts(self, variant, n_alleles: int) -> list[tuple[list[int | None], int | None] | None]:
+    def counts(self, cols: list[str], ref: str, alts: list[str]
+               ) -> list[tuple[list[int | None], int | None] | None]:
         """For tumour and normal: (per-allele counts incl. ref, depth)."""
         method = self.method
         if method == "AD":
-            return self._ad(variant, n_alleles)
+            return self._ad(cols, len(alts) + 1)
         if method == "strelka":
-            return self._strelka(variant, n_alleles)
+            return self._strelka(cols, ref, alts)
         if method == "varscan":
-            return self._varscan(variant)
+            return self._varscan(cols)
         if method == "DP_AF":
-            return self._dp_af(variant, n_alleles)
+            return self._dp_af(cols, len(alts) + 1)
         return [None, None]
 
-    def _ad(self, variant, n_alleles):
-        data = self._format(variant, "AD")
+    def _ad(self, cols, n_alleles):
+        data = self._format(cols, "AD")
         if data is None:
             return [None, None]
-        rows = data.tolist()
         out = []
         for col in self.columns:
             if col is None:
                 out.append(None)
                 continue
-            values = _sample_counts(rows[col], n_alleles)
-            depth = sum(v for v in values if v is not None)
-            out.append((values, depth if any(v is not None for v in values) else None))
+            values = _allele_counts(data[col], n_alleles)
+            known = [v for v in values if v is not None]
+            out.append((values, sum(known) if known else None))
         return out
 
-    def _strelka(self, variant, n_alleles):
-        alleles = [variant.REF] + list(variant.ALT)
-        tar = self._format(variant, "TAR")
-        tir = self._format(variant, "TIR")
+    def _strelka(self, cols, ref, alts):
+        n_alleles = len(alts) + 1
+        alleles = [ref] + alts
+        tar = self._format(cols, "TAR")
+        tir = self._format(cols, "TIR")
         if tar is not None and tir is not None:  # indels: TAR ref, TIR indel reads, tier 1
             out = []
             for col in self.columns:
                 if col is None:
                     out.append(None)
                     continue
-                ref, alt = int(tar[col][0]), int(tir[col][0])
-                out.append(([ref, alt] + [None] * (n_alleles - 2), ref + alt))
+                ref_n, alt_n = _first_int(tar[col]), _first_int(tir[col])
+                out.append(([ref_n, alt_n] + [None] * (n_alleles - 2), ref_n + alt_n))
             return out
         per_base = {}
         for base in {a for a in alleles if len(a) == 1 and a in "ACGT"}:
-            per_base[base] = self._format(variant, f"{base}U")
+            per_base[base] = self._format(cols, f"{base}U")
         if not any(v is not None for v in per_base.values()):
-            return self._ad(variant, n_alleles)  # germline-workflow records carry AD instead
+            return self._ad(cols, n_alleles)  # germline-workflow records carry AD instead
         out = []
         for col in self.columns:
             if col is None:
                 out.append(None)
                 continue
-            values = [int(per_base[a][col][0]) if a in per_base and per_base[a] is not None
+            values = [_first_int(per_base[a][col]) if a in per_base and per_base[a] is not None
                       else None for a in alleles]
             out.append((values, sum(v for v in values if v is not None)))
         return out
 
-    def _varscan(self, variant):
-        rd, ad = self._format(variant, "RD"), self._format(variant, "AD")
+    def _varscan(self, cols):
+        rd, ad = self._format(cols, "RD"), self._format(cols, "AD")
         out = []
         for col in self.columns:
             if col is None or rd is None or ad is None:
                 out.append(None)
                 continue
-            ref, alt = int(rd[col][0]), int(ad[col][0])
+            ref, alt = _first_int(rd[col]), _first_int(ad[col])
             out.append(([ref, alt], ref + alt))
         return out
 
-    def _dp_af(self, variant, n_alleles):
-        dp, af = self._format(variant, "DP"), self._format(variant, "AF")
+    def _dp_af(self, cols, n_alleles):
+        dp, af = self._format(cols, "DP"), self._format(cols, "AF")
+        if dp is None or af is None:
+            return [None, None]
+        # cyvcf2 pads every sample to the widest sample with NaN
+        width = max(len(v.split(",")) for v in af)
         out = []
         for col in self.columns:
-            if col is None or dp is None or af is None:
+            if col is None:
                 out.append(None)
                 continue
-            depth = int(dp[col][0])
-            alts = [int(round(float(f) * depth)) for f in af[col][: n_alleles - 1]]
+            depth = _first_int(dp[col])
+            values = [math.nan if v in (".", "") else _float32(v) for v in af[col].split(",")]
+            values += [math.nan] * (width - len(values))
+            alts = [int(round(f * depth)) for f in values[: n_alleles - 1]]
             out.append(([max(depth - sum(alts), 0)] + alts, depth))
         return out
 
@@ -410,67 +604,74 @@ class VcfCalls:
     def __iter__(self) -> Iterator[Call]:
         layout = self.layout
         counter = CountReader(layout)
+        info_reader = InfoReader(layout.info_types)
         csq_key = "CSQ" if layout.csq_fields else ("ANN" if layout.ann_fields else None)
         pop_keys = layout.population_af_keys
         is_mutect = layout.caller == "mutect2"
         status_key = "STATUS" if layout.caller == "vardict" else None
         lengths = self.lengths
         chrom_cache: dict[str, str] = {}
+        skipped = self.skipped
         try:
-            for variant in self.vcf:
-                self.records += 1
-                alts = variant.ALT
-                if not alts:
-                    self.skipped["no_alt"] += 1
-                    continue
-                raw_chrom = variant.CHROM
-                chrom = chrom_cache.get(raw_chrom)
-                if chrom is None:
-                    chrom = chrom_cache[raw_chrom] = normalize_chrom(raw_chrom)
-                pos = variant.POS
-                limit = lengths.get(chrom)
-                if limit is not None and pos > limit:
-                    raise LenallInputError(
-                        f"position {raw_chrom}:{pos} is beyond the end of {self.genome} "
-                        f"chromosome {chrom} ({limit})", file=layout.path, field="POS",
-                        hint="the VCF is of another genome build; check --genome")
-                ref = variant.REF
-                n_alleles = len(alts) + 1
-                kept = [(i, a) for i, a in enumerate(alts, 1) if not self._skip(a)]
-                if not kept:
-                    continue
-                info = variant.INFO
-                counts = counter.counts(variant, n_alleles)
-                flt = variant.FILTER
-                annotation = info.get(csq_key) if csq_key else None
-                popaf = info.get("POPAF") if is_mutect else None
-                pon = bool(info.get("PON")) if is_mutect else False
-                pop_values = [info.get(k) for k in pop_keys] if pop_keys else ()
-                status = info.get(status_key) if status_key else None
-                vep = vep_alleles(ref, list(alts)) if csq_key == "CSQ" else alts
-                if len(alts) > 1:
-                    self.multiallelic_records += 1
-                for allele_num, alt in kept:
-                    self.alleles += 1
-                    cpos, cref, calt = (pos, ref, alt) if len(alts) == 1 else minimal(pos, ref, alt)
-                    call = Call(chrom, cpos, cref, calt)
-                    call.vcf_filter = flt
-                    call.allele_num = allele_num
-                    call.vep_allele = vep[allele_num - 1]
-                    call.annotation = annotation
-                    call.pon = pon
-                    call.info_status = status
-                    call.multiallelic = len(alts) > 1
-                    tumor, normal = counts
-                    if tumor is not None:
-                        call.t_ref, call.t_alt, call.t_depth = tumor[0][0], tumor[0][allele_num], tumor[1]
-                    if normal is not None:
-                        call.n_ref, call.n_alt, call.n_depth = normal[0][0], normal[0][allele_num], normal[1]
-                    call.population_af = _population_af(popaf, pop_values, allele_num)
-                    yield call
+            for batch in data_line_batches(layout.path):
+                for line in batch:
+                    self.records += 1
+                    cols = line.split("\t")
+                    if len(cols) < 8:
+                        raise LenallInputError(
+                            f"VCF record {self.records} has {len(cols)} columns, not 8 or more",
+                            file=layout.path, hint="the file may be truncated or not valid VCF")
+                    raw_chrom, pos_text, _, ref, alt_text, _, flt, info = cols[:8]
+                    if alt_text == ".":
+                        skipped["no_alt"] += 1
+                        continue
+                    chrom = chrom_cache.get(raw_chrom)
+                    if chrom is None:
+                        chrom = chrom_cache[raw_chrom] = normalize_chrom(raw_chrom)
+                    pos = int(pos_text)
+                    limit = lengths.get(chrom)
+                    if limit is not None and pos > limit:
+                        raise LenallInputError(
+                            f"position {raw_chrom}:{pos} is beyond the end of {self.genome} "
+                            f"chromosome {chrom} ({limit})", file=layout.path, field="POS",
+                            hint="the VCF is of another genome build; check --genome")
+                    alts = alt_text.split(",")
+                    kept = [(i, a) for i, a in enumerate(alts, 1) if not self._skip(a)]
+                    if not kept:
+                        continue
+                    tumor, normal = counter.counts(cols, ref, alts)
+                    flt = None if flt == "PASS" or flt == "." else flt
+                    annotation = info_reader.get(info, csq_key) if csq_key else None
+                    popaf = info_reader.get(info, "POPAF") if is_mutect else None
+                    pon = bool(info_reader.get(info, "PON")) if is_mutect else False
+                    pop_values = [info_reader.get(info, k) for k in pop_keys] if pop_keys else ()
+                    status = info_reader.get(info, status_key) if status_key else None
+                    multiallelic = len(alts) > 1
+                    vep = vep_alleles(ref, alts) if csq_key == "CSQ" else alts
+                    if multiallelic:
+                        self.multiallelic_records += 1
+                    for allele_num, alt in kept:
+                        self.alleles += 1
+                        call = (Call(chrom, pos, ref, alt) if not multiallelic
+                                else Call(chrom, *minimal(pos, ref, alt)))
+                        call.vcf_filter = flt
+                        call.allele_num = allele_num
+                        call.vep_allele = vep[allele_num - 1]
+                        call.annotation = annotation
+                        call.pon = pon
+                        call.info_status = status
+                        call.multiallelic = multiallelic
+                        if tumor is not None:
+                            call.t_ref, call.t_alt, call.t_depth = \
+                                tumor[0][0], tumor[0][allele_num], tumor[1]
+                        if normal is not None:
+                            call.n_ref, call.n_alt, call.n_depth = \
+                                normal[0][0], normal[0][allele_num], normal[1]
+                        call.population_af = _population_af(popaf, pop_values, allele_num)
+                        yield call
         except LenallInputError:
             raise
-        except Exception as error:  # htslib read errors surface as plain Exception in cyvcf2
+        except Exception as error:  # unreadable compressed data or a malformed record
             raise LenallInputError(f"VCF cannot be read after record {self.records} ({error})",
                                    file=layout.path, line=None,
                                    hint="the file may be truncated or not valid VCF") from None

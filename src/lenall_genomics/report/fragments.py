@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][-+]?\d+)?%?$")
+NUM_CELL = '<td class="num">'
 LONG_TEXT = 60  # characters; longer cells get a wide column instead of a tall narrow one
 IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 
@@ -38,23 +39,27 @@ def cell_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def table(columns: Sequence[str], rows: Iterable[Mapping[str, Any]], *, headers: Mapping[str, str] | None = None,
-          table_id: str | None = None) -> str:
-    """An HTML table; numbers are right-aligned. Empty input gives a one-line note."""
+def table(columns: Sequence[str], rows: Iterable[Mapping[str, Any]], *,
+          headers: Mapping[str, str] | None = None, table_id: str | None = None) -> str:
+    """An HTML table; numbers are right-aligned. A column holding long text is shown under its
+    row across the whole table (keeps rows short and the table narrow). Empty input: a note."""
     rows = list(rows)
     if not rows:
         return note("No rows.")
     headers = headers or {}
-    head = "".join(f"<th>{esc(headers.get(c, c))}</th>" for c in columns)
+    texts = [{c: cell_text(row.get(c)) for c in columns} for row in rows]
+    wide = [c for c in columns if any(len(t[c]) > LONG_TEXT for t in texts)]
+    narrow = [c for c in columns if c not in wide]
+    head = "".join(f"<th>{esc(headers.get(c, c))}</th>" for c in narrow)
     body = []
-    for row in rows:
-        cells = []
-        for column in columns:
-            text = cell_text(row.get(column))
-            klass = (' class="num"' if _NUMBER.match(text)
-                     else ' class="long"' if len(text) > LONG_TEXT else "")
-            cells.append(f"<td{klass}>{esc(text)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
+    for text in texts:
+        cells = "".join((NUM_CELL if _NUMBER.match(text[c]) else "<td>") + f"{esc(text[c])}</td>"
+                        for c in narrow)
+        body.append(f"<tr>{cells}</tr>")
+        for column in wide:
+            if text[column]:
+                body.append(f'<tr class="wide"><td colspan="{len(narrow)}"><b>'
+                            f"{esc(headers.get(column, column))}:</b> {esc(text[column])}</td></tr>")
     ident = f' id="{esc(table_id)}"' if table_id else ""
     return (f'<div class="table-wrap"><table{ident}><thead><tr>{head}</tr></thead><tbody>'
             + "\n".join(body) + "</tbody></table></div>")

@@ -23,7 +23,7 @@ table { border-collapse: collapse; margin: 6px 0 12px; font-size: 13px; }
 th, td { border: 1px solid var(--line); padding: 3px 8px; text-align: left; vertical-align: top; }
 th { background: var(--band); }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.long { min-width: 32em; max-width: 56em; overflow-wrap: anywhere; }
+tr.wide td { color: var(--muted); font-size: 12px; max-width: 90em; overflow-wrap: anywhere; }
 .note { color: var(--muted); font-style: italic; }
 .table-wrap { overflow-x: auto; max-width: 100%; }
 .oncoprint-layout { display: flex; flex-wrap: wrap; gap: 18px; align-items: flex-start; }

@@ -143,9 +143,10 @@ def _vcf_annotation(layout, genome: str, gtf, fasta):
                     call.population_af = af
             return annotator.choose(entries, call.ref, call.alt)
         return annotate
-    if gtf is not None:
-        raise LenallInputError("consequences from --gtf are not available in this version",
-                               field="--gtf", hint="annotate the VCF with Ensembl VEP or snpEff")
+    if gtf is not None:  # raw VCF: consequences predicted from the GTF (+ FASTA)
+        from .predict import gtf_annotation
+
+        return gtf_annotation(gtf, fasta, genome, notes=layout.notes)
     return lambda call: UNANNOTATED_EFFECT
 
 

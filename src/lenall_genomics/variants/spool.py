@@ -7,6 +7,7 @@ end (only that chromosome). The final file is assembled in chromosome order and 
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -16,6 +17,9 @@ from ..writers import atomic_open
 
 _RANK = {name: i for i, name in enumerate(CHROMOSOMES + ("MT",))}
 _SEP = "\x1f"
+_KEY = re.compile(f"^[0-9]{{12}}{_SEP}[^{_SEP}\\n]*{_SEP}", re.MULTILINE)
+_PENDING_LINES = 4096
+_READ_CHARS = 1 << 20
 
 
 def chrom_order(chrom: str) -> tuple[int, str]:
@@ -23,54 +27,62 @@ def chrom_order(chrom: str) -> tuple[int, str]:
 
 
 class SortedSpool:
+    """Lines keyed by (chromosome, position, tie), written sorted by `write`."""
+
     def __init__(self, workdir: Path) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix=".spool.", dir=workdir))
         self.files: dict[str, Path] = {}
         self.last_pos: dict[str, int] = {}
         self.unsorted: set[str] = set()
-        self.handle = None
         self.current: str | None = None
         self.group: list[str] = []
         self.group_pos = -1
+        self.prefix = ""
+        self.pending: list[str] = []  # sorted lines of the current chromosome, not yet written
         self.count = 0
 
     def add(self, chrom: str, pos: int, tie: str, line: str) -> None:
-        if chrom != self.current:
-            self._switch(chrom)
-        if pos != self.group_pos:
-            self._flush_group()
-            if pos < self.last_pos.get(chrom, -1):
-                self.unsorted.add(chrom)
-            self.last_pos[chrom] = pos
-            self.group_pos = pos
-        self.group.append(f"{pos:012d}{_SEP}{tie}{_SEP}{line}")
+        if pos != self.group_pos or chrom != self.current:
+            self._start_group(chrom, pos)
+        self.group.append(f"{self.prefix}{tie}{_SEP}{line}")
         self.count += 1
 
-    def _flush_group(self) -> None:
-        if self.group:
-            if len(self.group) > 1:
-                self.group.sort()
-            self.handle.write("\n".join(self.group))
-            self.handle.write("\n")
-            self.group = []
+    def _start_group(self, chrom: str, pos: int) -> None:
+        self._close_group()
+        if chrom != self.current:
+            self._write_pending()
+            self.current = chrom
+        if pos < self.last_pos.get(chrom, -1):
+            self.unsorted.add(chrom)
+        self.last_pos[chrom] = pos
+        self.group_pos = pos
+        self.prefix = f"{pos:012d}{_SEP}"
 
-    def _switch(self, chrom: str) -> None:
-        self._flush_group()
-        if self.handle is not None:
-            self.handle.close()
-        path = self.files.get(chrom)
+    def _close_group(self) -> None:
+        group = self.group
+        if group:
+            if len(group) > 1:
+                group.sort()
+            self.pending += group
+            self.group = []
+            if len(self.pending) >= _PENDING_LINES:
+                self._write_pending()
+
+    def _write_pending(self) -> None:
+        if not self.pending:
+            return
+        path = self.files.get(self.current)
         if path is None:
-            path = self.files[chrom] = self.dir / f"{len(self.files)}.part"
-        self.handle = open(path, "a", encoding="utf-8", newline="")
-        self.current = chrom
-        self.group_pos = -1
+            path = self.files[self.current] = self.dir / f"{len(self.files)}.part"
+        with open(path, "a", encoding="utf-8", newline="") as part:
+            part.write("\n".join(self.pending))
+            part.write("\n")
+        self.pending = []
 
     def write(self, path: Path, header_lines: list[str]) -> int:
         """Assemble the sorted output file at `path` (atomically) and remove the temp files."""
-        self._flush_group()
-        if self.handle is not None:
-            self.handle.close()
-            self.handle = None
+        self._close_group()
+        self._write_pending()
         try:
             with atomic_open(path) as out:
                 for line in header_lines:
@@ -83,15 +95,16 @@ class SortedSpool:
                             for row in rows:
                                 out.write(row.split(_SEP, 2)[2] + "\n")
                         else:
-                            for row in part:
-                                out.write(row.split(_SEP, 2)[2])
+                            while True:
+                                lines = part.readlines(_READ_CHARS)
+                                if not lines:
+                                    break
+                                out.write(_KEY.sub("", "".join(lines)))
         finally:
             self.close()
         return self.count
 
     def close(self) -> None:
-        if self.handle is not None:
-            self.handle.close()
-            self.handle = None
+        self.pending = []
         if self.dir.exists():
             shutil.rmtree(self.dir, ignore_errors=True)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import gzip
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from ..errors import LenallInputError
@@ -67,7 +68,6 @@ class Transcript:
     has_stop_codon: bool = False
     tags: frozenset[str] = frozenset()
     rank: int = RANK_OTHER
-    _tx_offsets: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def start(self) -> int:
@@ -91,11 +91,19 @@ class Transcript:
 
     def ordered_exons(self) -> tuple[tuple[int, int], ...]:
         """Exons 5' -> 3' along the transcript."""
+        return self._ordered_exons
+
+    @cached_property
+    def _ordered_exons(self) -> tuple[tuple[int, int], ...]:
         return self.exons if self.strand == "+" else self.exons[::-1]
 
     def introns(self) -> tuple[tuple[int, int], ...]:
-        return tuple((a[1] + 1, b[0] - 1) for a, b in zip(self.exons, self.exons[1:])
-                     if b[0] - a[1] > 1)
+        return self._introns
+
+    @cached_property
+    def _introns(self) -> tuple[tuple[int, int], ...]:
+        pairs = zip(self.exons, self.exons[1:], strict=False)
+        return tuple((a[1] + 1, b[0] - 1) for a, b in pairs if b[0] - a[1] > 1)
 
     def exon_number(self, pos: int) -> int | None:
         for number, (s, e) in enumerate(self.ordered_exons(), 1):
@@ -114,6 +122,10 @@ class Transcript:
 
     def cds_bounds(self) -> tuple[int, int] | None:
         """Transcript positions of the first and last coding base (start and stop codons)."""
+        return self._cds_bounds
+
+    @cached_property
+    def _cds_bounds(self) -> tuple[int, int] | None:
         if not self.cds:
             return None
         ends = (self.cds[0][0], self.cds[-1][1])
@@ -300,7 +312,7 @@ class TranscriptIndex:
         self.overrides = {g: t.split(".", 1)[0] for g, t in isoform_overrides(genome).items()}
         self._contigs: dict[str, ContigTranscripts] = {}
         self._tabix = None
-        self._tabix_names: dict[str, str] = {}
+        self._tabix_names: dict[str, list[str]] = {}
         self._scanned = False
         index = _tabix_index(self.path)
         if index is not None:
@@ -312,7 +324,8 @@ class TranscriptIndex:
                 raise LenallInputError(f"cannot open the tabix-indexed GTF: {error}",
                                        file=str(self.path), field="--gtf",
                                        hint="re-index it with `tabix -p gff`") from None
-            self._tabix_names = {normalize_chrom(c): c for c in self._tabix.contigs}
+            for raw in self._tabix.contigs:
+                self._tabix_names.setdefault(normalize_chrom(raw), []).append(raw)
 
     def contig(self, chrom: str) -> ContigTranscripts | None:
         """The contig's transcripts, or None when the GTF does not describe the contig."""
@@ -321,12 +334,13 @@ class TranscriptIndex:
         if found is not None or self._scanned:
             return found
         if self._tabix is not None:
-            raw = self._tabix_names.get(chrom)
-            if raw is None:
+            names = self._tabix_names.get(chrom)
+            if names is None:
                 return None
             collector = _Collector(self.overrides, str(self.path))
-            for number, line in enumerate(self._tabix.fetch(raw), 1):
-                collector.add(line, number)
+            for raw in names:
+                for number, line in enumerate(self._tabix.fetch(raw), 1):
+                    collector.add(line, number)
             self._contigs[chrom] = ContigTranscripts(collector.transcripts().get(chrom, []))
             return self._contigs[chrom]
         self._scan()
