@@ -286,7 +286,9 @@ def test_high_hyperdiploid_with_heterozygous_trisomies_is_not_masked(tmp_path):
         assert call.ploidy_class == "high hyperdiploid"
         assert call.low_hypodiploid is False
         assert call.masked is (False if minor else None)
-    assert "heterozygous (2:1)" in call_file(tmp_path / "hTrue.tsv").evidence["decision"]
+    with_minor = call_file(tmp_path / "hTrue.tsv")
+    assert "heterozygous (2:1)" in with_minor.evidence["decision"]
+    assert with_minor.pre_doubling_count is None  # gains, not a doubling
 
 
 def test_pre_doubling_copies_rule():

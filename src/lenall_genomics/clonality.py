@@ -27,6 +27,7 @@ from .assets import asset
 from .errors import LenallInputError
 from .genome import AUTOSOMES, CHROMOSOMES, normalize_chrom
 from .model import SEGMENT_COLUMNS, VARIANT_COLUMNS, Sample
+from .readers.cells import parse_number
 
 CLONALITY_COLUMNS = (
     "patient", "earlier_sample", "later_sample", "identity", "identity_sites", "shared",
@@ -298,13 +299,8 @@ def index_results(results: Path, samples: Iterable[str]) -> dict[tuple[str, str]
 
 
 def _number(text: str | None, path: Path, line: int, column: str) -> float | None:
-    if text in (None, "", ".", "NA", "nan"):
-        return None
-    try:
-        return float(text)  # type: ignore[arg-type]
-    except ValueError:
-        raise LenallInputError(f"'{text}' is not a number", file=path, line=line, field=column,
-                               hint="variants.tsv must be written by `lenall variants`") from None
+    return parse_number(text, file=path, line=line, field=column,
+                        hint="variants.tsv must be written by `lenall variants`")
 
 
 def read_variants_tsv(path: Path, genome: str) -> dict[Key, dict]:

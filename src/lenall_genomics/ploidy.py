@@ -47,6 +47,7 @@ from typing import Any
 from .assets import asset
 from .errors import LenallInputError
 from .genome import ACROCENTRIC, AUTOSOMES, Chromosome, chromosomes, normalize_chrom
+from .readers.cells import parse_number
 
 PLOIDY_TABLE_COLUMNS = ("sample", "modal_number", "class", "low_hypodiploid", "masked",
                         "pre_doubling_count", "lost", "gained", "loh", "qc_status")
@@ -55,7 +56,6 @@ INSUFFICIENT = "insufficient_data"
 INDETERMINATE = "indeterminate"
 UNCLASSIFIED = "unclassified"
 SEX_CHROMOSOMES = ("X", "Y")
-_MISSING = ("", ".", "NA", "NaN", "nan", "None")
 
 
 # --- parameters and classes (data in assets/) ----------------------------------------------------
@@ -230,17 +230,7 @@ def _check_header(cells: list[str], path: Path) -> list[str]:
 
 
 def _value(row: Mapping[str, str], name: str, path: Path, line: int) -> float | None:
-    text = (row.get(name) or "").strip()
-    if text in _MISSING:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise LenallInputError(f"'{text}' is not a number", file=path, line=line,
-                               field=name) from None
-    if math.isnan(value) or math.isinf(value):
-        return None
-    return value
+    return parse_number(row.get(name), file=path, line=line, field=name)
 
 
 def _parse_segment(row: Mapping[str, str], path: Path, line: int,
@@ -812,6 +802,10 @@ def _assess_doubling(call: PloidyCall, data: SegmentInput,
         ev["decision"] = (f"{n_obs} chromosomes; {len(whole_loh)} whole-chromosome LOH; "
                           f"trisomies {'heterozygous (2:1)' if het else 'not all 2:1'}: "
                           "not a doubled hypodiploid")
+        if not call.doubled:  # gains, not a doubling: no pre-doubling count to report
+            call.pre_doubling_count = None
+            ev.pop("lost_before_doubling", None)
+            ev.pop("gained_before_doubling", None)
     else:
         ev["decision"] = f"{n_obs} chromosomes counted"
         if call.doubled and n_anc <= rules["masked_max_pre_doubling"]:

@@ -31,7 +31,6 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,8 +38,8 @@ from pathlib import Path
 from ..errors import LenallInputError
 from ..genome import CHROMOSOMES, normalize_chrom
 from ..model import SEGMENT_COLUMNS, SEGMENT_FORMATS
+from .cells import parse_number
 
-_MISSING = ("", "NA", "NaN", "nan", "na", ".", "None", "-")
 # contigs that are not chromosomes and carry no chromosome-level copy number
 _NON_PRIMARY = re.compile(r"(_|^GL|^KI|^JH|^NC_|^HLA|^EBV|^HS37D5|^UN|RANDOM|DECOY|^MT$)",
                           re.IGNORECASE)
@@ -242,15 +241,7 @@ def _select_sample(rows: list[tuple[int, dict[str, str]]], layout: _Layout, samp
 # --- normalizing and checking ------------------------------------------------------------------
 
 def _number(text: str, column: str, path: Path, line: int) -> float | None:
-    text = (text or "").strip()
-    if text in _MISSING:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise LenallInputError(f"'{text}' is not a number", file=path, line=line,
-                               field=column) from None
-    return None if math.isnan(value) else value
+    return parse_number(text, file=path, line=line, field=column)
 
 
 def _position(text: str, column: str, path: Path, line: int) -> int:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from ..assets import asset
 
@@ -26,8 +26,10 @@ TRUNCATING = frozenset({"Nonsense_Mutation", "Frame_Shift_Del", "Frame_Shift_Ins
 UNANNOTATED = "unannotated"
 
 
-@dataclass(frozen=True)
-class Effect:
+class Effect(NamedTuple):
+    """The reported effect of one allele (immutable; a NamedTuple because one is built per
+    record and that is several times cheaper than a frozen dataclass)."""
+
     gene: str | None
     transcript: str | None
     consequence: str | None  # SO terms joined by ','
@@ -146,9 +148,14 @@ class Annotator:
             self.snpeff = True
         else:
             raise ValueError("an Annotator needs CSQ or ANN fields")
+        self.width = max(i for i in self.idx if i is not None) + 1
+        self.rank_cache: dict[tuple[str, str], tuple[int, int]] = {}
 
     def entries(self, raw: str, allele: str, allele_num: int) -> list[list[str]]:
         a_i, n_i = self.idx[0], self.idx[11]
+        if n_i is None and a_i is not None and not self.snpeff:  # VEP without ALLELE_NUM
+            return [fields for fields in (entry.split("|") for entry in raw.split(","))
+                    if fields[a_i] == allele]
         out = []
         for entry in raw.split(","):
             fields = entry.split("|")
@@ -179,7 +186,7 @@ class Annotator:
         if not entries:
             return UNANNOTATED_EFFECT
         (_a, c_i, s_i, t_i, b_i, hc_i, hp_i, e_i, im_i, can_i, mane_i, _n) = self.idx
-        width = max(i for i in self.idx if i is not None) + 1
+        width = self.width
         for fields in entries:
             if len(fields) < width:
                 fields.extend([""] * (width - len(fields)))
@@ -187,8 +194,7 @@ class Annotator:
             chosen = entries[0]
             gene = chosen[s_i] if s_i is not None else ""
         else:
-            ranked = sorted(entries, key=lambda f: (_biotype_rank(f[b_i] if b_i is not None
-                                                                  else ""), severity(f[c_i])))
+            ranked = sorted(entries, key=self._rank_key)
             best = next((f for f in ranked if s_i is not None and f[s_i]), ranked[0])
             gene = best[s_i] if s_i is not None else ""
             chosen = self._in_gene(ranked, gene, s_i, t_i, can_i, mane_i) if gene else best
@@ -206,6 +212,17 @@ class Annotator:
             exon=(chosen[e_i] if e_i is not None else "") or None,
             impact=(chosen[im_i] if im_i is not None else "") or None,
         )
+
+    def _rank_key(self, fields: list[str]) -> tuple[int, int]:
+        """(biotype rank, severity): protein-coding first, then the most severe consequence."""
+        b_i, c_i = self.idx[4], self.idx[1]
+        key = (fields[b_i] if b_i is not None else "", fields[c_i])
+        rank = self.rank_cache.get(key)
+        if rank is None:
+            if len(self.rank_cache) > 10_000:
+                self.rank_cache.clear()
+            rank = self.rank_cache[key] = (_biotype_rank(key[0]), severity(key[1]))
+        return rank
 
     def _in_gene(self, ranked, gene, s_i, t_i, can_i, mane_i):
         """Within the chosen gene: isoform override, MANE Select, CANONICAL, else most severe."""

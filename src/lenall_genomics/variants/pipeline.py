@@ -1,7 +1,17 @@
 """`run_variants`: VCF or MAF -> <sample>.variants.tsv, <sample>.maf, <sample>.variants.qc.json.
 
-Streaming: one allele at a time from the reader, decided, formatted and spooled; memory does not
-grow with the number of records.
+Design (speed and memory; see benchmarks/bench_variants.py, target: at least half the speed of a
+bare cyvcf2 loop that only reads the records):
+- Streaming: one allele at a time from the reader, decided, formatted and spooled; memory does
+  not grow with the number of records (readers/vcf.py reads ahead through a bounded queue;
+  spool.py keeps one position group and a few thousand lines in memory).
+- cyvcf2 reads and checks the header only. Data lines are split as text (readers/vcf.py), because
+  cyvcf2 records and their numpy FORMAT arrays cost more than all the rest of the step; a thread
+  decompresses ahead while the main thread works.
+- Every allele gets a variants.tsv row, so every allele is annotated (gene, HGVS, class and CSQ
+  population AF appear even on filtered rows); the cheap work is kept per allele: one split per
+  CSQ entry, cached sort keys, one '\t'.join per row, lines written to the spool in batches.
+  Driver classes and MAF rows are only built for somatic calls.
 """
 
 from __future__ import annotations
@@ -102,8 +112,7 @@ def run_variants(sample: str, outdir: str | Path, genome: str = "GRCh38", *,
                 klass, rule = driver_class(effect, spot)
                 row = maf_row(call, effect, decision, spot, klass, rule, sample=sample,
                               normal=normal_name, genome=genome)
-                maf_spool.add(call.chrom, call.pos, tie,
-                              "\t".join([_maf_text(row.get(c)) for c in SAMPLE_MAF_COLUMNS]))
+                maf_spool.add(call.chrom, call.pos, tie, _maf_line(row))
         n_rows = tsv_spool.write(paths["tsv"], ["\t".join(VARIANT_COLUMNS)])
         n_maf = maf_spool.write(paths["maf"], [MAF_VERSION_LINE, "\t".join(SAMPLE_MAF_COLUMNS)])
     finally:
@@ -159,6 +168,13 @@ def _fmt(value) -> str:
     return str(value) or MISSING
 
 
+def _vaf_text(alt: int | None, depth: int | None) -> str:
+    """Call.t_vaf / n_vaf written as `_fmt` writes a float."""
+    if alt is None or not depth:
+        return MISSING
+    return f"{alt / depth:.4f}".rstrip("0").rstrip(".") or "0"
+
+
 def _maf_text(value) -> str:
     if value is None:
         return ""
@@ -167,17 +183,23 @@ def _maf_text(value) -> str:
     return maf_value(value)
 
 
+def _maf_line(row: dict) -> str:
+    return "\t".join([v if v.__class__ is str else _maf_text(v)
+                      for v in map(row.get, SAMPLE_MAF_COLUMNS)])
+
+
 def _af(value: float | None) -> str:
     return MISSING if value is None else f"{value:.3g}"
 
 
 def _tsv_line(call: Call, effect: Effect, decision, spot: str | None) -> str:
+    t_depth, t_alt, n_depth, n_alt = call.t_depth, call.t_alt, call.n_depth, call.n_alt
     return "\t".join((
         call.chrom, str(call.pos), call.ref, call.alt, effect.gene or MISSING,
         effect.transcript or MISSING, effect.hgvsc or MISSING, effect.hgvsp or MISSING,
         effect.consequence or MISSING, effect.variant_classification,
-        _fmt(call.t_depth), _fmt(call.t_alt), _fmt(call.t_vaf),
-        _fmt(call.n_depth), _fmt(call.n_alt), _fmt(call.n_vaf), _af(call.population_af),
+        _fmt(t_depth), _fmt(t_alt), _vaf_text(t_alt, t_depth),
+        _fmt(n_depth), _fmt(n_alt), _vaf_text(n_alt, n_depth), _af(call.population_af),
         decision.status, decision.reason, spot or MISSING, ";".join(decision.flags) or MISSING,
     ))
 
