@@ -19,7 +19,8 @@ demo: $(STAMP)
 	@echo ""
 	@echo "Oncoprint: $(DEMO)/results/cohort/oncoprint.png (also .svg, .pdf)"
 	@echo "Report:    $(DEMO)/results/cohort/report.html"
-	@echo "Figure 1 counts: $(DEMO)/results/cohort/frequencies.tsv"
+	@echo "Figure 1 counts (altered/evaluable): $(DEMO)/results/cohort/frequencies.tsv"
+	@cut -f1,5 $(DEMO)/results/cohort/frequencies.tsv | tail -n +2 | sed 's/^/    /' 
 
 test: $(STAMP)
 	@sh scripts/ensure-chromium.sh

@@ -16,7 +16,7 @@ from lenall_genomics.demo.build import build_demo
 from lenall_genomics.errors import LenallInputError
 from lenall_genomics.model import SAMPLESHEET_COLUMNS
 
-FIGURE1 = {  # FIGURE1_FACTS.md, altered/evaluable
+FIGURE1 = {  # docs/figure1.md, altered/evaluable
     "TP53": (9, 19), "TET2": (5, 19), "RB1": (5, 17), "CDKN2A/B": (2, 17), "CREBBP": (2, 17),
     "KRAS": (1, 19), "IKZF2": (1, 17), "IKZF1/IKZF3": (0, 17), "CRLF2 fusion": (2, 14),
     "Low hypodiploid": (8, 26), "KMT2A rearrangement": (2, 26),

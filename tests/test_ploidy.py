@@ -16,7 +16,7 @@ from lenall_genomics.genome import AUTOSOMES, chromosomes
 
 GENOME = "GRCh38"
 HEADER = "chrom\tstart\tend\tlog2\ttotal_cn\tminor_cn\tn_markers\n"
-# Chromosomes low-hypodiploid ALL typically loses first (METHODS c), then others, for counts.
+# Chromosomes low-hypodiploid ALL typically loses first (docs/methods.md c), then others.
 LOSS_ORDER = ("3", "7", "13", "16", "17", "15", "9", "4", "5", "11", "12", "19", "20", "22", "1",
               "2", "8")
 

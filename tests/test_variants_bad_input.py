@@ -1,4 +1,4 @@
-"""Bad input from the issue's list: each a one-line error or a correct empty result."""
+"""Bad input: each a one-line error naming file, line and field, or a correct empty result."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Clonal relatedness of two tumours of one patient (e.g. a myeloma and a later B-ALL).
 
 Per pair of tumour samples, ordered by timepoint, the evidence is:
-- sample identity first: germline homozygous-site concordance and IBS0 (somalier, METHODS e);
+- sample identity first: germline homozygous-site concordance and IBS0 (somalier,
+  docs/methods.md e);
 - somatic mutations shared and private (chrom/pos/ref/alt), with the other sample's reads at each
   site so that presence below the calling threshold is seen;
 - the Ostrovnaya-Begg likelihood-ratio test, which weighs a shared mutation by how common it is
@@ -198,7 +199,7 @@ def locus_log_likelihoods(p: float, xi: float) -> tuple[float, float]:
     """(log P(shared | >=1 mutated), log P(private | >=1 mutated)) at clonal fraction xi.
 
     Shared: xi*p + (1-xi)*p^2; private (either tumour): 2(1-xi)p(1-p); both divided by
-    P(>=1 mutated) = p*(xi + (1-xi)(2-p)) (Ostrovnaya & Begg; METHODS d).
+    P(>=1 mutated) = p*(xi + (1-xi)(2-p)) (Ostrovnaya & Begg; docs/methods.md d).
     """
     denominator = xi + (1 - xi) * (2 - p)
     shared = math.log((xi + (1 - xi) * p) / denominator)
@@ -594,7 +595,7 @@ def site_order(key: Key) -> tuple:
     return (rank, chrom, key[1], key[2], key[3])
 
 
-# --- sample identity (somalier-style, METHODS e) -----------------------------------------------
+# --- sample identity (somalier-style, docs/methods.md e) --------------------------------------
 
 @dataclass(frozen=True)
 class Identity:

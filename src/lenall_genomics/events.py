@@ -568,7 +568,7 @@ def _cn_event(gene: str, event_type: str, label: str, call: _GeneCall, purity: f
 
 def _p2ry8_crlf2(by_chrom: dict[str, list[_Seg]], genome: str,
                  purity: float | None) -> dict[str, Any] | None:
-    """A focal PAR1 loss from just past CRLF2 into P2RY8, CRLF2 itself kept (METHODS.md f)."""
+    """A focal PAR1 loss from just past CRLF2 into P2RY8, CRLF2 itself kept (docs/methods.md f)."""
     table = genes(genome)
     crlf2, p2ry8 = table.get("CRLF2"), table.get("P2RY8")
     if crlf2 is None or p2ry8 is None:

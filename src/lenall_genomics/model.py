@@ -1,6 +1,6 @@
 """Column contracts between steps, controlled vocabularies and the Sample record.
 
-Every per-sample and cohort table is written with exactly these headers (DESIGN.md, "Contracts").
+Every per-sample and cohort table is written with exactly these headers (docs/design.md, "Outputs").
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Chromosome counting, ploidy class and masked (doubled) hypodiploidy from copy-number segments.
 
 Input is the normalized per-sample `<sample>.segments.tsv` (model.SEGMENT_COLUMNS) written by the
-`copynumber` step. The method is METHODS.md section c; every threshold is a parameter in
+`copynumber` step. The method is docs/methods.md section c; every threshold is a parameter in
 assets/ploidy_rules.tsv and the class ranges are data in assets/ploidy_classes.tsv.
 
 How a sample is decided:
@@ -21,12 +21,12 @@ How a sample is decided:
    is expected, Y absent in a female is expected. An unmeasured Y counts as expected (male: 1,
    female: 0); with unknown sex and no Y data the sex chromosomes count max(X, 2).
 5. LOH: minor CN 0 over >= loh_min_fraction of the minor-known callable length (not X in males).
-6. Copies before doubling and the masked-hypodiploid rule: METHODS c steps 5-6; whole-genome
+6. Copies before doubling and the masked-hypodiploid rule: docs/methods.md c steps 5-6; whole-genome
    doubling by Bielski 2018 (major CN >= 2 over > 50% of the autosomes).
    Without minor CN, a genome that looks doubled (count >= 47 and ploidy >= 2.5, or >= 2
    tetrasomies and no more trisomies than tetrasomies) is `indeterminate`, never hyperdiploid.
 
-Deviations from METHODS c, and why:
+Deviations from docs/methods.md c, and why:
 - step 1 "clonal segments only (FACETS cf >= 0.8 x purity)": the normalized segments contract
   has no cellular-fraction column, so this step uses every segment; the `copynumber` step is
   where subclonal segments would be dropped.
@@ -404,7 +404,7 @@ def expected_copies(chrom: str, sex: str) -> int:
 
 def chromosome_state(chrom: Chromosome, segments: Sequence[Segment], sex: str,
                      rules: Mapping[str, float]) -> ChromosomeState:
-    """State of one chromosome from its judged arms (METHODS c steps 2 and 4)."""
+    """State of one chromosome from its judged arms (docs/methods.md c steps 2 and 4)."""
     min_bp = int(rules["min_y_callable_bp"]) if chrom.name == "Y" else None
     arms = [arm_state(name, bounds, segments, rules, min_bp)
             for name, bounds in arm_bounds(chrom).items()]
@@ -465,7 +465,7 @@ def _chromosome_minor(arms: Sequence[ArmState], rules: Mapping[str, float]
 
 
 def pre_doubling_copies(total: int, minor: int | None, loh: bool | None) -> int | None:
-    """METHODS c step 5: m = 0 -> 1; m = k/2 -> 2; k in {3, 4} with m = 1 -> 2; k 5-10 -> 3."""
+    """docs/methods.md c step 5: m = 0 -> 1; m = k/2 -> 2; k in {3, 4}, m = 1 -> 2; k 5-10 -> 3."""
     if total == 0:
         return 0
     if loh:

@@ -17,7 +17,7 @@ COMPLEMENT = str.maketrans("ACGT", "TGCA")
 SALT_GENES = ("ATM", "KMT2D", "NOTCH1", "EP300", "ARID1A", "SETD2", "NF1")
 MYELOID_SALT_GENES = ("JAK2", "NOTCH1", "FLT3", "RUNX1", "SF3B1", "ASXL1")
 MULTIALLELIC_PATIENTS = ("02", "13", "25")
-LOW_VAF = 0.05  # below the matched-normal VAF threshold (METHODS.md a): may be reported filtered
+LOW_VAF = 0.05  # below the matched-normal VAF minimum (docs/methods.md a): may be reported filtered
 
 
 @dataclass

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..genome import ACROCENTRIC, AUTOSOMES, chromosomes
 from .design import chrom_rank
 
-PAR1 = (10001, 2781479)  # GRCh38 X PAR1, METHODS.md f
+PAR1 = (10001, 2781479)  # GRCh38 X PAR1, docs/methods.md f
 PAR2 = (155701383, 156030895)
 TELOMERE = 10000
 Y_Q_END = 26600000

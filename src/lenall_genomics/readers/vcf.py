@@ -29,36 +29,37 @@ CALLERS = ("mutect2", "strelka2", "vardict", "other")
 BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
 _POP_AF_INFO = re.compile(r"^(gnomad|exac|1000g|max_af$|af_popmax$|popmax)", re.IGNORECASE)
 _INT_MISSING = -2147483648
+_UNSET = object()
 
 
 class Call:
-    """One ALT allele of one VCF record, with the tumour's and normal's read counts."""
+    """One ALT allele of one VCF record, with the tumour's and normal's read counts.
 
-    __slots__ = ("chrom", "pos", "ref", "alt", "vcf_filter", "t_depth", "t_ref", "t_alt",
-                 "n_depth", "n_ref", "n_alt", "population_af", "pon", "annotation",
-                 "allele_num", "vep_allele", "line", "info_status", "multiallelic", "effect")
+    The defaults are class attributes, so that building one per allele only sets what is known.
+    """
+
+    vcf_filter: str | None = None
+    t_depth: int | None = None
+    t_ref: int | None = None
+    t_alt: int | None = None
+    n_depth: int | None = None
+    n_ref: int | None = None
+    n_alt: int | None = None
+    population_af: float | None = None
+    pon = False
+    annotation: str | None = None
+    allele_num = 1
+    line: int | None = None
+    info_status: str | None = None
+    multiallelic = False
+    effect = None  # set by the consequence step
 
     def __init__(self, chrom: str, pos: int, ref: str, alt: str) -> None:
         self.chrom = chrom
         self.pos = pos
         self.ref = ref
         self.alt = alt
-        self.vcf_filter: str | None = None
-        self.t_depth: int | None = None
-        self.t_ref: int | None = None
-        self.t_alt: int | None = None
-        self.n_depth: int | None = None
-        self.n_ref: int | None = None
-        self.n_alt: int | None = None
-        self.population_af: float | None = None
-        self.pon = False
-        self.annotation: str | None = None
-        self.allele_num = 1
         self.vep_allele = alt
-        self.line: int | None = None
-        self.info_status: str | None = None
-        self.multiallelic = False
-        self.effect = None  # set by the consequence step
 
     @property
     def t_vaf(self) -> float | None:
@@ -278,6 +279,9 @@ def open_vcf(path: str | Path, genome: str, *, sample: str | None = None,
 
 def vep_alleles(ref: str, alts: list[str]) -> list[str]:
     """The allele strings VEP writes in CSQ: shared first base stripped when lengths differ."""
+    if len(alts) == 1:  # the usual case, without generator expressions
+        alt = alts[0]
+        return [alt[1:] or "-"] if len(alt) != len(ref) and alt[:1] == ref[:1] else [alt]
     if any(len(a) != len(ref) for a in alts) and all(a[:1] == ref[:1] for a in alts):
         return [a[1:] or "-" for a in alts]
     return list(alts)
@@ -427,6 +431,12 @@ class InfoReader:
         self.types = types
         self.cache: dict[tuple[str, str], object] = {}
 
+    def getter(self, key: str):
+        """A function info -> value of `key` (plain text lookup for String keys)."""
+        if self.types.get(key, "String") in ("String", "Character"):
+            return lambda info: _string_value(info_text(info, key))
+        return lambda info: self.get(info, key)
+
     def get(self, info: str, key: str):
         text = info_text(info, key)
         if text is None:
@@ -449,10 +459,14 @@ class InfoReader:
         return cached
 
 
+def _string_value(text: str | bool | None) -> str | bool | None:
+    return False if text is True else text
+
+
 def _allele_counts(text: str, alleles: int) -> list[int | None]:
     """'12,5' -> [12, 5] padded or cut to `alleles`; missing or negative counts -> None."""
     try:
-        values = [int(v) for v in text.split(",", alleles)[:alleles]]
+        values = list(map(int, text.split(",", alleles)[:alleles]))
         if min(values) < 0:
             raise ValueError
     except ValueError:
@@ -487,12 +501,7 @@ class CountReader:
 
     def _format(self, cols: list[str], key: str) -> list[str] | None:
         """FORMAT values of `key` for each sample (None if the header or the record lacks it)."""
-        if key not in self.formats:
-            return None
-        keys = self.keys.get(cols[8])
-        if keys is None:
-            keys = self.keys[cols[8]] = {k: i for i, k in enumerate(cols[8].split(":"))}
-        index = keys.get(key)
+        index = self._index(cols[8], key) if len(cols) > 8 else None
         if index is None:
             return None
         values = []
@@ -515,18 +524,30 @@ class CountReader:
             return self._dp_af(cols, len(alts) + 1)
         return [None, None]
 
+    def _index(self, fmt: str, key: str) -> int | None:
+        """Position of `key` in a FORMAT string (None if the header or the record lacks it)."""
+        keys = self.keys.get(fmt)
+        if keys is None:
+            keys = self.keys[fmt] = {k: i for i, k in enumerate(fmt.split(":"))
+                                     if k in self.formats}
+        return keys.get(key)
+
     def _ad(self, cols, n_alleles):
-        data = self._format(cols, "AD")
-        if data is None:
+        index = self._index(cols[8], "AD") if len(cols) > 8 else None
+        if index is None:
             return [None, None]
         out = []
         for col in self.columns:
             if col is None:
                 out.append(None)
                 continue
-            values = _allele_counts(data[col], n_alleles)
-            known = [v for v in values if v is not None]
-            out.append((values, sum(known) if known else None))
+            parts = cols[9 + col].split(":", index + 1)
+            values = _allele_counts(parts[index] if index < len(parts) else ".", n_alleles)
+            if None in values:
+                known = [v for v in values if v is not None]
+                out.append((values, sum(known) if known else None))
+            else:
+                out.append((values, sum(values)))
         return out
 
     def _strelka(self, cols, ref, alts):
@@ -600,81 +621,35 @@ class VcfCalls:
         self.skipped: Counter[str] = Counter()
         self.lengths = {name: c.length for name, c in chromosomes(genome).items()}
         self.genome = genome
+        self._parse = None
 
     def __iter__(self) -> Iterator[Call]:
-        layout = self.layout
-        counter = CountReader(layout)
-        info_reader = InfoReader(layout.info_types)
-        csq_key = "CSQ" if layout.csq_fields else ("ANN" if layout.ann_fields else None)
-        pop_keys = layout.population_af_keys
-        is_mutect = layout.caller == "mutect2"
-        status_key = "STATUS" if layout.caller == "vardict" else None
-        lengths = self.lengths
-        chrom_cache: dict[str, str] = {}
-        skipped = self.skipped
+        for lines in self.line_batches():
+            yield from self.calls(lines)
+
+    def line_batches(self) -> Iterator[list[str]]:
         try:
-            for batch in data_line_batches(layout.path):
-                for line in batch:
-                    self.records += 1
-                    cols = line.split("\t")
-                    if len(cols) < 8:
-                        raise LenallInputError(
-                            f"VCF record {self.records} has {len(cols)} columns, not 8 or more",
-                            file=layout.path, hint="the file may be truncated or not valid VCF")
-                    raw_chrom, pos_text, _, ref, alt_text, _, flt, info = cols[:8]
-                    if alt_text == ".":
-                        skipped["no_alt"] += 1
-                        continue
-                    chrom = chrom_cache.get(raw_chrom)
-                    if chrom is None:
-                        chrom = chrom_cache[raw_chrom] = normalize_chrom(raw_chrom)
-                    pos = int(pos_text)
-                    limit = lengths.get(chrom)
-                    if limit is not None and pos > limit:
-                        raise LenallInputError(
-                            f"position {raw_chrom}:{pos} is beyond the end of {self.genome} "
-                            f"chromosome {chrom} ({limit})", file=layout.path, field="POS",
-                            hint="the VCF is of another genome build; check --genome")
-                    alts = alt_text.split(",")
-                    kept = [(i, a) for i, a in enumerate(alts, 1) if not self._skip(a)]
-                    if not kept:
-                        continue
-                    tumor, normal = counter.counts(cols, ref, alts)
-                    flt = None if flt == "PASS" or flt == "." else flt
-                    annotation = info_reader.get(info, csq_key) if csq_key else None
-                    popaf = info_reader.get(info, "POPAF") if is_mutect else None
-                    pon = bool(info_reader.get(info, "PON")) if is_mutect else False
-                    pop_values = [info_reader.get(info, k) for k in pop_keys] if pop_keys else ()
-                    status = info_reader.get(info, status_key) if status_key else None
-                    multiallelic = len(alts) > 1
-                    vep = vep_alleles(ref, alts) if csq_key == "CSQ" else alts
-                    if multiallelic:
-                        self.multiallelic_records += 1
-                    for allele_num, alt in kept:
-                        self.alleles += 1
-                        call = (Call(chrom, pos, ref, alt) if not multiallelic
-                                else Call(chrom, *minimal(pos, ref, alt)))
-                        call.vcf_filter = flt
-                        call.allele_num = allele_num
-                        call.vep_allele = vep[allele_num - 1]
-                        call.annotation = annotation
-                        call.pon = pon
-                        call.info_status = status
-                        call.multiallelic = multiallelic
-                        if tumor is not None:
-                            call.t_ref, call.t_alt, call.t_depth = \
-                                tumor[0][0], tumor[0][allele_num], tumor[1]
-                        if normal is not None:
-                            call.n_ref, call.n_alt, call.n_depth = \
-                                normal[0][0], normal[0][allele_num], normal[1]
-                        call.population_af = _population_af(popaf, pop_values, allele_num)
-                        yield call
+            yield from data_line_batches(self.layout.path)
+        except Exception as error:  # unreadable compressed data
+            raise self._read_error(error) from None
+
+    def _read_error(self, error: Exception) -> LenallInputError:
+        return LenallInputError(f"VCF cannot be read after record {self.records} ({error})",
+                                file=self.layout.path, line=None,
+                                hint="the file may be truncated or not valid VCF")
+
+    def calls(self, lines: list[str]) -> Iterator[Call]:
+        """The Calls of a batch of data lines; `records` counts on from its current value."""
+        if self._parse is None:
+            self._parse = _RecordParser(self)
+        try:
+            for line in lines:
+                self.records += 1
+                yield from self._parse(line)
         except LenallInputError:
             raise
-        except Exception as error:  # unreadable compressed data or a malformed record
-            raise LenallInputError(f"VCF cannot be read after record {self.records} ({error})",
-                                   file=layout.path, line=None,
-                                   hint="the file may be truncated or not valid VCF") from None
+        except Exception as error:  # a malformed record
+            raise self._read_error(error) from None
 
     def _skip(self, alt: str) -> bool:
         reason = skip_reason(alt)
@@ -682,6 +657,94 @@ class VcfCalls:
             self.skipped[reason] += 1
             return True
         return False
+
+
+class _RecordParser:
+    """One data line -> its Calls (one per ALT allele kept); counts go to the VcfCalls."""
+
+    def __init__(self, source: VcfCalls) -> None:
+        layout = self.layout = source.layout
+        self.source = source
+        self.counter = CountReader(layout)
+        self.info = InfoReader(layout.info_types)
+        self.csq_key = "CSQ" if layout.csq_fields else ("ANN" if layout.ann_fields else None)
+        self.annotation = self.info.getter(self.csq_key) if self.csq_key else None
+        self.pop_keys = layout.population_af_keys
+        self.is_mutect = layout.caller == "mutect2"
+        self.status_key = "STATUS" if layout.caller == "vardict" else None
+        self.chroms: dict[str, str] = {}
+        self.popaf: dict[tuple, float | None] = {}
+
+    def __call__(self, line: str) -> list[Call]:
+        source, layout = self.source, self.layout
+        cols = line.split("\t")
+        if len(cols) < 8:
+            raise LenallInputError(
+                f"VCF record {source.records} has {len(cols)} columns, not 8 or more",
+                file=layout.path, hint="the file may be truncated or not valid VCF")
+        raw_chrom, pos_text, _, ref, alt_text, _, flt, info = cols[:8]
+        if alt_text == ".":
+            source.skipped["no_alt"] += 1
+            return []
+        chrom = self.chroms.get(raw_chrom)
+        if chrom is None:
+            chrom = self.chroms[raw_chrom] = normalize_chrom(raw_chrom)
+        pos = int(pos_text)
+        limit = source.lengths.get(chrom)
+        if limit is not None and pos > limit:
+            raise LenallInputError(
+                f"position {raw_chrom}:{pos} is beyond the end of {source.genome} "
+                f"chromosome {chrom} ({limit})", file=layout.path, field="POS",
+                hint="the VCF is of another genome build; check --genome")
+        if alt_text.isalpha():  # one allele of plain bases: nothing to skip
+            alts = [alt_text]
+            kept = [(1, alt_text)]
+        else:
+            alts = alt_text.split(",")
+            kept = [(i, a) for i, a in enumerate(alts, 1) if not source._skip(a)]
+            if not kept:
+                return []
+        tumor, normal = self.counter.counts(cols, ref, alts)
+        flt = None if flt == "PASS" or flt == "." else flt
+        get = self.info.get
+        annotation = self.annotation(info) if self.annotation else None
+        popaf = get(info, "POPAF") if self.is_mutect else None
+        pon = bool(get(info, "PON")) if self.is_mutect else False
+        pop_values = [get(info, k) for k in self.pop_keys] if self.pop_keys else ()
+        status = get(info, self.status_key) if self.status_key else None
+        multiallelic = len(alts) > 1
+        vep = vep_alleles(ref, alts) if self.csq_key == "CSQ" else alts
+        if multiallelic:
+            source.multiallelic_records += 1
+        calls = []
+        for allele_num, alt in kept:
+            source.alleles += 1
+            call = (Call(chrom, pos, ref, alt) if not multiallelic
+                    else Call(chrom, *minimal(pos, ref, alt)))
+            call.vcf_filter = flt
+            call.allele_num = allele_num
+            call.vep_allele = vep[allele_num - 1]
+            call.annotation = annotation
+            call.pon = pon
+            call.info_status = status
+            if multiallelic:
+                call.multiallelic = True
+            if tumor is not None:
+                call.t_ref, call.t_alt, call.t_depth = tumor[0][0], tumor[0][allele_num], tumor[1]
+            if normal is not None:
+                call.n_ref, call.n_alt, call.n_depth = \
+                    normal[0][0], normal[0][allele_num], normal[1]
+            if pop_values:
+                call.population_af = _population_af(popaf, pop_values, allele_num)
+            elif popaf is not None:  # Mutect2 POPAF: a few distinct values, cached
+                af = self.popaf.get((popaf, allele_num), _UNSET)
+                if af is _UNSET:
+                    if len(self.popaf) > _CACHE_LIMIT:
+                        self.popaf.clear()
+                    af = self.popaf[(popaf, allele_num)] = _population_af(popaf, (), allele_num)
+                call.population_af = af
+            calls.append(call)
+        return calls
 
 
 def _pick(value, allele_num: int):

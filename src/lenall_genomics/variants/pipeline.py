@@ -16,7 +16,8 @@ bare cyvcf2 loop that only reads the records):
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
+from itertools import islice
 from pathlib import Path
 
 from ..errors import LenallInputError
@@ -28,7 +29,7 @@ from ..writers import MISSING, write_json
 from .consequence import UNANNOTATED, UNANNOTATED_EFFECT, Annotator, Effect
 from .germline import SiteLookup, Thresholds, decide, default_thresholds
 from .keygenes import driver_class, hotspot
-from .spool import SortedSpool
+from .spool import SortedSpool, keyed
 
 MAF_EXTRA_COLUMNS = ("t_vaf", "population_af", "status", "reason", "hotspot", "driver_class",
                      "driver_rule", "flags")
@@ -45,8 +46,13 @@ def run_variants(sample: str, outdir: str | Path, genome: str = "GRCh38", *,
                  normal_sample: str | None = None, purity: float | None = None,
                  tumor_sample: str | None = None, gtf: str | Path | None = None,
                  fasta: str | Path | None = None, population_vcf: str | Path | None = None,
-                 pon: str | Path | None = None, thresholds: Thresholds | None = None) -> dict:
-    """Run the variants step for one sample; returns the QC record also written as JSON."""
+                 pon: str | Path | None = None, thresholds: Thresholds | None = None,
+                 workers: int | None = None) -> dict:
+    """Run the variants step for one sample; returns the QC record also written as JSON.
+
+    `workers`: processes that decide batches of a VCF (default: 2 for a large VCF on a machine
+    with 2 or more CPUs, else 1 = in this process). Outputs do not depend on it.
+    """
     check_genome(genome)
     if (vcf is None) == (maf is None):
         raise LenallInputError("give exactly one of --vcf and --maf", field="--vcf",
@@ -81,38 +87,24 @@ def run_variants(sample: str, outdir: str | Path, genome: str = "GRCh38", *,
                      "annotation": "maf", "count_method": "maf", "notes": []}
     paired = normal_name is not None
     paths = output_paths(outdir, sample)
+    decider = Decider(annotate, thresholds, paired=paired, purity=purity, population=population,
+                      panel=panel, sample=sample, normal=normal_name, genome=genome)
     statuses: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
     flagged: Counter[str] = Counter()
     unannotated = 0
     tsv_spool, maf_spool = SortedSpool(outdir), SortedSpool(outdir)
+    parallel = workers if workers is not None else _auto_workers(source, vcf, gtf, population, panel)
     try:
-        for call in source:
-            effect = annotate(call) if annotate else call.effect or UNANNOTATED_EFFECT
-            if effect.variant_classification == UNANNOTATED:
-                unannotated += 1
-            if population is not None and call.vcf_filter is None:
-                known = population.allele_frequency(call.chrom, call.pos, call.ref, call.alt)
-                if known is not None and (call.population_af is None or
-                                          known > call.population_af):
-                    call.population_af = known
-            if panel is not None and not call.pon and call.vcf_filter is None:
-                call.pon = panel.contains(call.chrom, call.pos, call.ref, call.alt)
-            spot = hotspot(effect)
-            decision = decide(call, thresholds=thresholds, paired=paired, purity=purity,
-                              hotspot=spot is not None, gene=effect.gene,
-                              classification=effect.variant_classification)
-            statuses[decision.status] += 1
-            reasons[decision.reason] += 1
-            for flag in decision.flags:
-                flagged[flag] += 1
-            tie = f"{call.ref}\t{call.alt}"
-            tsv_spool.add(call.chrom, call.pos, tie, _tsv_line(call, effect, decision, spot))
-            if decision.status == "somatic":
-                klass, rule = driver_class(effect, spot)
-                row = maf_row(call, effect, decision, spot, klass, rule, sample=sample,
-                              normal=normal_name, genome=genome)
-                maf_spool.add(call.chrom, call.pos, tie, _maf_line(row))
+        for rows in _row_batches(source, decider, parallel):
+            for chrom, positions, lines in rows.tsv:
+                tsv_spool.extend(chrom, positions, lines)
+            for chrom, positions, lines in rows.maf:
+                maf_spool.extend(chrom, positions, lines)
+            statuses.update(rows.statuses)
+            reasons.update(rows.reasons)
+            flagged.update(rows.flags)
+            unannotated += rows.unannotated
         n_rows = tsv_spool.write(paths["tsv"], ["\t".join(VARIANT_COLUMNS)])
         n_maf = maf_spool.write(paths["maf"], [MAF_VERSION_LINE, "\t".join(SAMPLE_MAF_COLUMNS)])
     finally:
@@ -135,6 +127,161 @@ def run_variants(sample: str, outdir: str | Path, genome: str = "GRCh38", *,
     }
     write_json(paths["qc"], qc)
     return qc
+
+
+class Rows:
+    """Output of one batch: spool runs (chrom, positions, keyed lines) and the counts."""
+
+    def __init__(self) -> None:
+        self.tsv: list[tuple[str, list[int], list[str]]] = []
+        self.maf: list[tuple[str, list[int], list[str]]] = []
+        self.statuses: Counter[str] = Counter()
+        self.reasons: Counter[str] = Counter()
+        self.flags: Counter[str] = Counter()
+        self.unannotated = 0
+        self.reader: tuple | None = None  # reader counts, when decided in a worker process
+
+
+def _append(runs: list, chrom: str, pos: int, line: str) -> None:
+    if not runs or runs[-1][0] != chrom:
+        runs.append((chrom, [], []))
+    runs[-1][1].append(pos)
+    runs[-1][2].append(line)
+
+
+class Decider:
+    """Annotates, decides and formats the alleles of one batch (in this or a worker process)."""
+
+    def __init__(self, annotate, thresholds: Thresholds, *, paired: bool, purity: float | None,
+                 population: SiteLookup | None, panel: SiteLookup | None, sample: str,
+                 normal: str | None, genome: str) -> None:
+        self.annotate = annotate
+        self.thresholds = thresholds
+        self.paired = paired
+        self.purity = purity
+        self.population = population
+        self.panel = panel
+        self.sample = sample
+        self.normal = normal
+        self.genome = genome
+
+    def rows(self, calls) -> Rows:
+        out = Rows()
+        annotate, population, panel = self.annotate, self.population, self.panel
+        thresholds, paired, purity = self.thresholds, self.paired, self.purity
+        statuses, reasons, flagged = out.statuses, out.reasons, out.flags
+        for call in calls:
+            effect = annotate(call) if annotate else call.effect or UNANNOTATED_EFFECT
+            if effect.variant_classification == UNANNOTATED:
+                out.unannotated += 1
+            if population is not None and call.vcf_filter is None:
+                known = population.allele_frequency(call.chrom, call.pos, call.ref, call.alt)
+                if known is not None and (call.population_af is None or
+                                          known > call.population_af):
+                    call.population_af = known
+            if panel is not None and not call.pon and call.vcf_filter is None:
+                call.pon = panel.contains(call.chrom, call.pos, call.ref, call.alt)
+            spot = hotspot(effect)
+            decision = decide(call, thresholds=thresholds, paired=paired, purity=purity,
+                              hotspot=spot is not None, gene=effect.gene,
+                              classification=effect.variant_classification)
+            statuses[decision.status] += 1
+            reasons[decision.reason] += 1
+            for flag in decision.flags:
+                flagged[flag] += 1
+            tie = f"{call.ref}\t{call.alt}"
+            _append(out.tsv, call.chrom, call.pos,
+                    keyed(call.pos, tie, _tsv_line(call, effect, decision, spot)))
+            if decision.status == "somatic":
+                klass, rule = driver_class(effect, spot)
+                row = maf_row(call, effect, decision, spot, klass, rule, sample=self.sample,
+                              normal=self.normal, genome=self.genome)
+                _append(out.maf, call.chrom, call.pos, keyed(call.pos, tie, _maf_line(row)))
+        return out
+
+
+_BATCH_CALLS = 2000  # MAF rows per batch
+_PARALLEL_MIN_BYTES = 4 << 20  # smaller VCFs are decided in this process (no start-up cost)
+
+
+def _auto_workers(source, vcf, gtf, population, panel) -> int:
+    """2 worker processes for a large VCF when fork is available and nothing holds open
+    handles the workers would share (indexed population / panel VCFs, a GTF/FASTA)."""
+    import multiprocessing
+    import os
+
+    if (not isinstance(source, VcfCalls) or gtf is not None or population is not None
+            or panel is not None or "fork" not in multiprocessing.get_all_start_methods()):
+        return 1
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return 2 if (cpus or 1) >= 2 and Path(vcf).stat().st_size >= _PARALLEL_MIN_BYTES else 1
+
+
+def _row_batches(source, decider: Decider, workers: int):
+    """Rows of each batch of the input, in input order."""
+    if isinstance(source, VcfCalls):
+        if workers > 1:
+            yield from _parallel_row_batches(source, decider, workers)
+            return
+        for lines in source.line_batches():
+            yield decider.rows(source.calls(lines))
+        return
+    calls = iter(source)
+    while batch := list(islice(calls, _BATCH_CALLS)):
+        yield decider.rows(batch)
+
+
+_WORKER: tuple | None = None  # (VcfCalls, Decider) of a worker process, inherited through fork
+
+
+def _start_worker(source: VcfCalls, decider: Decider) -> None:
+    global _WORKER
+    _WORKER = (source, decider)
+
+
+def _decide_lines(lines: list[str], first_record: int) -> Rows:
+    """In a worker: rows of a batch of VCF lines, with the reader's counts for the batch."""
+    source, decider = _WORKER
+    source.records, source.alleles, source.multiallelic_records = first_record, 0, 0
+    source.skipped = Counter()
+    rows = decider.rows(source.calls(lines))
+    rows.reader = (source.alleles, source.multiallelic_records, source.skipped)
+    return rows
+
+
+def _parallel_row_batches(source: VcfCalls, decider: Decider, workers: int):
+    """Batches decided by forked worker processes; results are taken in submission order and
+    at most 2 per worker are in flight, so the output order and the memory bound hold."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                             initargs=(source, decider)) as pool:
+        pool.submit(int).result()  # fork now, before the reading thread starts
+        pending: deque = deque()
+        first_record = 0
+        try:
+            for lines in source.line_batches():
+                pending.append((pool.submit(_decide_lines, lines, first_record), len(lines)))
+                first_record += len(lines)
+                if len(pending) > 2 * workers:
+                    yield _merge_reader_counts(source, *pending.popleft())
+            while pending:
+                yield _merge_reader_counts(source, *pending.popleft())
+        finally:
+            for future, _ in pending:
+                future.cancel()
+
+
+def _merge_reader_counts(source: VcfCalls, future, lines: int) -> Rows:
+    rows = future.result()
+    alleles, multiallelic, skipped = rows.reader
+    source.records += lines
+    source.alleles += alleles
+    source.multiallelic_records += multiallelic
+    source.skipped.update(skipped)
+    return rows
 
 
 def _vcf_annotation(layout, genome: str, gtf, fasta):

@@ -7,6 +7,7 @@ end (only that chromosome). The final file is assembled in chromosome order and 
 
 from __future__ import annotations
 
+import operator
 import re
 import shutil
 import tempfile
@@ -26,6 +27,11 @@ def chrom_order(chrom: str) -> tuple[int, str]:
     return (_RANK.get(chrom, len(_RANK)), chrom)
 
 
+def keyed(pos: int, tie: str, line: str) -> str:
+    """A line with its sort key (position, then `tie`, e.g. 'REF\\tALT') in front, for `extend`."""
+    return f"{pos:012d}{_SEP}{tie}{_SEP}{line}"
+
+
 class SortedSpool:
     """Lines keyed by (chromosome, position, tie), written sorted by `write`."""
 
@@ -37,15 +43,29 @@ class SortedSpool:
         self.current: str | None = None
         self.group: list[str] = []
         self.group_pos = -1
-        self.prefix = ""
         self.pending: list[str] = []  # sorted lines of the current chromosome, not yet written
         self.count = 0
 
     def add(self, chrom: str, pos: int, tie: str, line: str) -> None:
-        if pos != self.group_pos or chrom != self.current:
-            self._start_group(chrom, pos)
-        self.group.append(f"{self.prefix}{tie}{_SEP}{line}")
-        self.count += 1
+        self.extend(chrom, [pos], [keyed(pos, tie, line)])
+
+    def extend(self, chrom: str, positions: list[int], lines: list[str]) -> None:
+        """Add keyed lines (see `keyed`) of one chromosome, in input order."""
+        self.count += len(lines)
+        if (len(lines) > 1 and (chrom != self.current or positions[0] != self.group_pos)
+                and all(map(operator.lt, positions, positions[1:]))):
+            # increasing positions: each line is a group of its own, no sorting needed
+            self._start_group(chrom, positions[0])
+            self.pending += lines[:-1]
+            self.group.append(lines[-1])
+            self.group_pos = self.last_pos[chrom] = positions[-1]
+            if len(self.pending) >= _PENDING_LINES:
+                self._write_pending()
+            return
+        for pos, line in zip(positions, lines):
+            if pos != self.group_pos or chrom != self.current:
+                self._start_group(chrom, pos)
+            self.group.append(line)
 
     def _start_group(self, chrom: str, pos: int) -> None:
         self._close_group()
@@ -56,7 +76,6 @@ class SortedSpool:
             self.unsorted.add(chrom)
         self.last_pos[chrom] = pos
         self.group_pos = pos
-        self.prefix = f"{pos:012d}{_SEP}"
 
     def _close_group(self) -> None:
         group = self.group
