@@ -1,6 +1,7 @@
-"""Somatic VCF reading through cyvcf2: caller, tumour/normal columns, allele counts, split alleles.
+"""Somatic VCF reading: caller, tumour/normal columns, allele counts, split alleles.
 
-One `Call` per ALT allele. What a caller writes where:
+cyvcf2 reads and checks the header (`open_vcf`); the data lines are parsed as text (see "data
+lines" below). One `Call` per ALT allele. What a caller writes where:
 - Mutect2 / VarDict / most callers: FORMAT AD (ref, alt1, alt2, ...) per sample.
 - Strelka2 somatic SNVs: tier-1 counts of each base in FORMAT AU/CU/GU/TU; indels: TAR/TIR tier 1.
 - VarScan2: FORMAT RD (ref) and AD (alt, Number=1).
@@ -252,7 +253,7 @@ def open_vcf(path: str | Path, genome: str, *, sample: str | None = None,
         raise LenallInputError("VCF file not found", file=path)
     check_gzip_complete(path)
     try:
-        vcf = VCF(str(path), lazy=True, threads=1)
+        vcf = VCF(str(path), lazy=True)  # no htslib thread pool: worker processes are forked
     except (OSError, Exception) as error:  # cyvcf2 raises plain Exception for bad headers
         raise LenallInputError(f"not a readable VCF ({error})", file=path,
                                hint="check the file is VCF text or bgzipped VCF") from None
@@ -316,14 +317,14 @@ def skip_reason(alt: str) -> str | None:
 # a key without '=' -> True for a Flag, else False, the first of repeated keys); a missing FORMAT
 # integer -> htslib's missing value; negative or missing allele counts -> None.
 
-_CHUNK = 1 << 20
-_QUEUED_CHUNKS = 4
+_CHUNK = 1 << 19
+_QUEUED_CHUNKS = 2
 _F32 = struct.Struct("f")
-_CACHE_LIMIT = 100_000
+_CACHE_LIMIT = 4096  # entries per parsing cache; cleared when full, so memory stays flat
 
 
 def data_line_batches(path: Path) -> Iterator[list[str]]:
-    """The data lines of a plain, gzipped or bgzipped VCF, in batches of about 1 MB.
+    """The data lines of a plain, gzipped or bgzipped VCF, in batches of about `_CHUNK` bytes.
 
     A thread reads and decompresses ahead (zlib releases the GIL), through a bounded queue: memory
     stays constant. Header and blank lines are left out; CRLF line ends are read as LF.
@@ -431,12 +432,6 @@ class InfoReader:
         self.types = types
         self.cache: dict[tuple[str, str], object] = {}
 
-    def getter(self, key: str):
-        """A function info -> value of `key` (plain text lookup for String keys)."""
-        if self.types.get(key, "String") in ("String", "Character"):
-            return lambda info: _string_value(info_text(info, key))
-        return lambda info: self.get(info, key)
-
     def get(self, info: str, key: str):
         text = info_text(info, key)
         if text is None:
@@ -457,10 +452,6 @@ class InfoReader:
                 cached = None if text == "." else convert(text)
             self.cache[(kind, text)] = cached
         return cached
-
-
-def _string_value(text: str | bool | None) -> str | bool | None:
-    return False if text is True else text
 
 
 def _allele_counts(text: str, alleles: int) -> list[int | None]:
@@ -638,18 +629,21 @@ class VcfCalls:
                                 file=self.layout.path, line=None,
                                 hint="the file may be truncated or not valid VCF")
 
-    def calls(self, lines: list[str]) -> Iterator[Call]:
+    def calls(self, lines: list[str]) -> list[Call]:
         """The Calls of a batch of data lines; `records` counts on from its current value."""
         if self._parse is None:
             self._parse = _RecordParser(self)
+        parse = self._parse
+        calls: list[Call] = []
         try:
             for line in lines:
                 self.records += 1
-                yield from self._parse(line)
+                calls += parse(line)
         except LenallInputError:
             raise
         except Exception as error:  # a malformed record
             raise self._read_error(error) from None
+        return calls
 
     def _skip(self, alt: str) -> bool:
         reason = skip_reason(alt)
@@ -668,7 +662,9 @@ class _RecordParser:
         self.counter = CountReader(layout)
         self.info = InfoReader(layout.info_types)
         self.csq_key = "CSQ" if layout.csq_fields else ("ANN" if layout.ann_fields else None)
-        self.annotation = self.info.getter(self.csq_key) if self.csq_key else None
+        # CSQ / ANN are String: their text is the value, no conversion to cache
+        self.annotation_is_text = layout.info_types.get(self.csq_key, "String") == "String"
+        self.pon_is_flag = layout.info_types.get("PON") == "Flag"
         self.pop_keys = layout.population_af_keys
         self.is_mutect = layout.caller == "mutect2"
         self.status_key = "STATUS" if layout.caller == "vardict" else None
@@ -707,9 +703,28 @@ class _RecordParser:
         tumor, normal = self.counter.counts(cols, ref, alts)
         flt = None if flt == "PASS" or flt == "." else flt
         get = self.info.get
-        annotation = self.annotation(info) if self.annotation else None
+        if self.csq_key is None:
+            annotation = None
+        elif self.annotation_is_text:
+            annotation = info_text(info, self.csq_key)
+            if annotation is True:  # the key without a value
+                annotation = False
+            elif annotation and info.endswith(annotation):
+                # when the annotation is the last field (VEP and snpEff add it last), the other
+                # keys are all in front of it: the lookups below skip its long text
+                cut = len(info) - len(annotation) - len(self.csq_key) - 1
+                if info[cut:cut + len(self.csq_key) + 1] == self.csq_key + "=" and (
+                        cut == 0 or info[cut - 1] == ";"):
+                    info = info[:cut]
+        else:
+            annotation = get(info, self.csq_key)
         popaf = get(info, "POPAF") if self.is_mutect else None
-        pon = bool(get(info, "PON")) if self.is_mutect else False
+        if not self.is_mutect:
+            pon = False
+        elif self.pon_is_flag:  # a Flag's text is its value
+            pon = bool(info_text(info, "PON"))
+        else:
+            pon = bool(get(info, "PON"))
         pop_values = [get(info, k) for k in self.pop_keys] if self.pop_keys else ()
         status = get(info, self.status_key) if self.status_key else None
         multiallelic = len(alts) > 1

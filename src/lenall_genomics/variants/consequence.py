@@ -154,7 +154,12 @@ class Annotator:
     def entries(self, raw: str, allele: str, allele_num: int) -> list[list[str]]:
         a_i, n_i = self.idx[0], self.idx[11]
         if n_i is None and a_i is not None and not self.snpeff:  # VEP without ALLELE_NUM
-            return [fields for fields in (entry.split("|") for entry in raw.split(","))
+            # only the fields used to choose are split; the rest stays in one last item
+            width = self.width
+            if "," not in raw:  # one entry
+                fields = raw.split("|", width)
+                return [fields] if fields[a_i] == allele else []
+            return [fields for fields in (entry.split("|", width) for entry in raw.split(","))
                     if fields[a_i] == allele]
         out = []
         for entry in raw.split(","):
@@ -171,6 +176,8 @@ class Annotator:
         """Highest gnomAD / MAX_AF value of the allele's CSQ entries ('&'-separated lists too)."""
         best = None
         for fields in entries[:1]:
+            if len(fields) == self.width + 1:  # the unsplit rest from `entries`
+                fields = fields[:-1] + fields[-1].split("|")
             for i in self.pop_idx:
                 if i < len(fields) and fields[i]:
                     for part in fields[i].split("&"):
@@ -201,16 +208,16 @@ class Annotator:
         consequence = chosen[c_i].replace("&", ",") if c_i is not None else ""
         hgvsp = chosen[hp_i] if hp_i is not None else ""
         hgvsc = chosen[hc_i] if hc_i is not None else ""
-        return Effect(
-            gene=gene or None,
-            transcript=(chosen[t_i] if t_i is not None else "") or None,
-            consequence=consequence or None,
-            variant_classification=variant_classification(consequence, ref, alt),
-            hgvsc=hgvsc.split(":", 1)[-1] if hgvsc else None,
-            hgvsp=hgvsp.split(":", 1)[-1].replace("%3D", "=") if hgvsp else None,
-            hgvsp_short=short_hgvsp(hgvsp) if hgvsp else None,
-            exon=(chosen[e_i] if e_i is not None else "") or None,
-            impact=(chosen[im_i] if im_i is not None else "") or None,
+        return Effect(  # positional: gene, transcript, consequence, class, HGVSc, HGVSp, ...
+            gene or None,
+            (chosen[t_i] if t_i is not None else "") or None,
+            consequence or None,
+            variant_classification(consequence, ref, alt),
+            hgvsc.split(":", 1)[-1] if hgvsc else None,
+            hgvsp.split(":", 1)[-1].replace("%3D", "=") if hgvsp else None,
+            short_hgvsp(hgvsp) if hgvsp else None,
+            (chosen[e_i] if e_i is not None else "") or None,
+            (chosen[im_i] if im_i is not None else "") or None,
         )
 
     def _rank_key(self, fields: list[str]) -> tuple[int, int]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from ..assets import asset
 from .consequence import TRUNCATING, Effect
@@ -51,11 +51,11 @@ def driver_rules() -> tuple[DriverRule, ...]:
 
 def hotspot(effect: Effect) -> str | None:
     """'TP53 R175' when the protein change hits a listed hotspot codon (and allowed change)."""
-    if not effect.gene or not effect.hgvsp_short:
+    if (not effect.gene or not effect.hgvsp_short or effect.variant_classification
+            not in ("Missense_Mutation", "In_Frame_Del", "In_Frame_Ins")):
         return None
     match = _CHANGE.match(effect.hgvsp_short)
-    if not match or effect.variant_classification not in ("Missense_Mutation", "In_Frame_Del",
-                                                           "In_Frame_Ins"):
+    if not match:
         return None
     ref_aa, codon, alt_aa = match.group(1), int(match.group(2)), match.group(3)
     entry = hotspot_table().get((effect.gene, codon))
@@ -84,9 +84,15 @@ def _matches(rule: DriverRule, effect: Effect, is_hotspot: bool) -> bool:
     return ok
 
 
+@lru_cache(maxsize=4096)
+def _rules_for(gene: str | None) -> tuple[DriverRule, ...]:
+    """The rules that can match a gene, in table order."""
+    return tuple(r for r in driver_rules() if r.gene == "*" or r.gene == gene)
+
+
 def driver_class(effect: Effect, hotspot_label: str | None) -> tuple[str, str]:
     """(driver_class, rule) for the reported effect."""
-    for rule in driver_rules():
+    for rule in _rules_for(effect.gene):
         if _matches(rule, effect, hotspot_label is not None):
             label = f"{rule.rule}: {hotspot_label}" if rule.match == "hotspot" else rule.rule
             return rule.driver_class, label

@@ -1,17 +1,21 @@
 """`run_variants`: VCF or MAF -> <sample>.variants.tsv, <sample>.maf, <sample>.variants.qc.json.
 
-Design (speed and memory; see benchmarks/bench_variants.py, target: at least half the speed of a
-bare cyvcf2 loop that only reads the records):
-- Streaming: one allele at a time from the reader, decided, formatted and spooled; memory does
-  not grow with the number of records (readers/vcf.py reads ahead through a bounded queue;
-  spool.py keeps one position group and a few thousand lines in memory).
-- cyvcf2 reads and checks the header only. Data lines are split as text (readers/vcf.py), because
-  cyvcf2 records and their numpy FORMAT arrays cost more than all the rest of the step; a thread
-  decompresses ahead while the main thread works.
+Design (speed and memory; benchmarks/bench_variants.py compares records/s with a bare cyvcf2
+loop that only reads the same VCF, target ratio >= 0.5):
+- Streaming in batches of about 0.5 MB of VCF text: memory does not grow with the record count
+  (readers/vcf.py reads ahead through a bounded queue; spool.py keeps one position group and a
+  few thousand lines in memory; parsing caches are cleared when full).
+- cyvcf2 reads and checks the header only. Data lines are split as text (readers/vcf.py):
+  cyvcf2 records and their numpy FORMAT arrays cost more than all the rest of the step. A thread
+  decompresses ahead (zlib releases the GIL).
 - Every allele gets a variants.tsv row, so every allele is annotated (gene, HGVS, class and CSQ
-  population AF appear even on filtered rows); the cheap work is kept per allele: one split per
-  CSQ entry, cached sort keys, one '\t'.join per row, lines written to the spool in batches.
-  Driver classes and MAF rows are only built for somatic calls.
+  population AF appear on filtered rows too). Per allele the work is kept small: CSQ entries
+  split only up to the fields used to choose, cached sort keys, one '\t'.join per row, spool
+  lines written in blocks. Driver classes and MAF rows are built for somatic calls only.
+- A large VCF (>= 4 MB on disk) on a machine with 2+ CPUs is decided in 2 forked worker
+  processes (`Decider.rows` on one batch of lines each); the main process reads, and spools
+  the results in input order, so the outputs are the same bytes as with one process. Not used
+  with --gtf, --population-vcf or --pon (open handles), or when the process has other threads.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from ..writers import MISSING, write_json
 from .consequence import UNANNOTATED, UNANNOTATED_EFFECT, Annotator, Effect
 from .germline import SiteLookup, Thresholds, decide, default_thresholds
 from .keygenes import driver_class, hotspot
-from .spool import SortedSpool, keyed
+from .spool import SortedSpool, sort_key
 
 MAF_EXTRA_COLUMNS = ("t_vaf", "population_af", "status", "reason", "hotspot", "driver_class",
                      "driver_rule", "flags")
@@ -68,6 +72,7 @@ def run_variants(sample: str, outdir: str | Path, genome: str = "GRCh38", *,
     if vcf is not None:
         handle, layout = open_vcf(vcf, genome, sample=sample, tumor_sample=tumor_sample,
                                   normal_sample=normal_sample)
+        handle.close()  # cyvcf2 reads the header only; VcfCalls reads the data lines as text
         source = VcfCalls(handle, layout, genome)
         annotate = _vcf_annotation(layout, genome, gtf, fasta)
         tumor_name, normal_name = layout.tumor_name, layout.normal_name
@@ -94,13 +99,13 @@ def run_variants(sample: str, outdir: str | Path, genome: str = "GRCh38", *,
     flagged: Counter[str] = Counter()
     unannotated = 0
     tsv_spool, maf_spool = SortedSpool(outdir), SortedSpool(outdir)
-    parallel = workers if workers is not None else _auto_workers(source, vcf, gtf, population, panel)
+    parallel = _worker_count(workers, source, gtf=gtf, population=population, panel=panel)
     try:
         for rows in _row_batches(source, decider, parallel):
-            for chrom, positions, lines in rows.tsv:
-                tsv_spool.extend(chrom, positions, lines)
-            for chrom, positions, lines in rows.maf:
-                maf_spool.extend(chrom, positions, lines)
+            for run in rows.tsv:
+                tsv_spool.extend(*run)
+            for run in rows.maf:
+                maf_spool.extend(*run)
             statuses.update(rows.statuses)
             reasons.update(rows.reasons)
             flagged.update(rows.flags)
@@ -129,12 +134,15 @@ def run_variants(sample: str, outdir: str | Path, genome: str = "GRCh38", *,
     return qc
 
 
+Run = tuple[str, list[int], list[str], list[str]]  # chrom, positions, sort keys, lines
+
+
 class Rows:
-    """Output of one batch: spool runs (chrom, positions, keyed lines) and the counts."""
+    """Output of one batch: runs of one chromosome for each spool, and the counts."""
 
     def __init__(self) -> None:
-        self.tsv: list[tuple[str, list[int], list[str]]] = []
-        self.maf: list[tuple[str, list[int], list[str]]] = []
+        self.tsv: list[Run] = []
+        self.maf: list[Run] = []
         self.statuses: Counter[str] = Counter()
         self.reasons: Counter[str] = Counter()
         self.flags: Counter[str] = Counter()
@@ -142,11 +150,13 @@ class Rows:
         self.reader: tuple | None = None  # reader counts, when decided in a worker process
 
 
-def _append(runs: list, chrom: str, pos: int, line: str) -> None:
+def _append(runs: list[Run], chrom: str, pos: int, key: str, line: str) -> None:
     if not runs or runs[-1][0] != chrom:
-        runs.append((chrom, [], []))
-    runs[-1][1].append(pos)
-    runs[-1][2].append(line)
+        runs.append((chrom, [], [], []))
+    _, positions, keys, lines = runs[-1]
+    positions.append(pos)
+    keys.append(key)
+    lines.append(line)
 
 
 class Decider:
@@ -189,14 +199,13 @@ class Decider:
             reasons[decision.reason] += 1
             for flag in decision.flags:
                 flagged[flag] += 1
-            tie = f"{call.ref}\t{call.alt}"
-            _append(out.tsv, call.chrom, call.pos,
-                    keyed(call.pos, tie, _tsv_line(call, effect, decision, spot)))
+            key = sort_key(call.pos, f"{call.ref}\t{call.alt}")
+            _append(out.tsv, call.chrom, call.pos, key, _tsv_line(call, effect, decision, spot))
             if decision.status == "somatic":
                 klass, rule = driver_class(effect, spot)
                 row = maf_row(call, effect, decision, spot, klass, rule, sample=self.sample,
                               normal=self.normal, genome=self.genome)
-                _append(out.maf, call.chrom, call.pos, keyed(call.pos, tie, _maf_line(row)))
+                _append(out.maf, call.chrom, call.pos, key, _maf_line(row))
         return out
 
 
@@ -204,17 +213,24 @@ _BATCH_CALLS = 2000  # MAF rows per batch
 _PARALLEL_MIN_BYTES = 4 << 20  # smaller VCFs are decided in this process (no start-up cost)
 
 
-def _auto_workers(source, vcf, gtf, population, panel) -> int:
-    """2 worker processes for a large VCF when fork is available and nothing holds open
-    handles the workers would share (indexed population / panel VCFs, a GTF/FASTA)."""
-    import multiprocessing
+def _worker_count(requested: int | None, source, *, gtf, population, panel) -> int:
+    """Worker processes for a VCF. Only forked (no re-import of the caller's main module; on
+    Linux, where fork is the usual start method), from a process without other threads, and
+    only when nothing holds open handles the workers would share (indexed population / panel
+    VCFs, a GTF/FASTA). By default 2 for a large VCF on a machine with 2 or more CPUs."""
     import os
+    import sys
+    import threading
 
     if (not isinstance(source, VcfCalls) or gtf is not None or population is not None
-            or panel is not None or "fork" not in multiprocessing.get_all_start_methods()):
+            or panel is not None or not sys.platform.startswith("linux")
+            or threading.active_count() > 1):  # forking a threaded process is not safe
         return 1
+    if requested is not None:
+        return max(1, requested)
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return 2 if (cpus or 1) >= 2 and Path(vcf).stat().st_size >= _PARALLEL_MIN_BYTES else 1
+    large = source.layout.path.stat().st_size >= _PARALLEL_MIN_BYTES
+    return 2 if (cpus or 1) >= 2 and large else 1
 
 
 def _row_batches(source, decider: Decider, workers: int):
@@ -251,7 +267,7 @@ def _decide_lines(lines: list[str], first_record: int) -> Rows:
 
 def _parallel_row_batches(source: VcfCalls, decider: Decider, workers: int):
     """Batches decided by forked worker processes; results are taken in submission order and
-    at most 2 per worker are in flight, so the output order and the memory bound hold."""
+    at most workers + 1 batches are in flight, so the output order and the memory bound hold."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -260,24 +276,22 @@ def _parallel_row_batches(source: VcfCalls, decider: Decider, workers: int):
                              initargs=(source, decider)) as pool:
         pool.submit(int).result()  # fork now, before the reading thread starts
         pending: deque = deque()
-        first_record = 0
         try:
             for lines in source.line_batches():
-                pending.append((pool.submit(_decide_lines, lines, first_record), len(lines)))
-                first_record += len(lines)
-                if len(pending) > 2 * workers:
-                    yield _merge_reader_counts(source, *pending.popleft())
+                pending.append(pool.submit(_decide_lines, lines, source.records))
+                source.records += len(lines)  # as the reader counts them
+                if len(pending) > workers:
+                    yield _merge_reader_counts(source, pending.popleft())
             while pending:
-                yield _merge_reader_counts(source, *pending.popleft())
+                yield _merge_reader_counts(source, pending.popleft())
         finally:
-            for future, _ in pending:
+            for future in pending:
                 future.cancel()
 
 
-def _merge_reader_counts(source: VcfCalls, future, lines: int) -> Rows:
+def _merge_reader_counts(source: VcfCalls, future) -> Rows:
     rows = future.result()
     alleles, multiallelic, skipped = rows.reader
-    source.records += lines
     source.alleles += alleles
     source.multiallelic_records += multiallelic
     source.skipped.update(skipped)
@@ -306,20 +320,19 @@ def _vcf_annotation(layout, genome: str, gtf, fasta):
     return lambda call: UNANNOTATED_EFFECT
 
 
-def _fmt(value) -> str:
-    if value is None:
-        return MISSING
-    if isinstance(value, float):
-        text = f"{value:.4f}".rstrip("0").rstrip(".")
-        return text or "0"
-    return str(value) or MISSING
+_NO_COUNTS = "\t".join((MISSING,) * 3)
 
 
-def _vaf_text(alt: int | None, depth: int | None) -> str:
-    """Call.t_vaf / n_vaf written as `_fmt` writes a float."""
+def _counts_text(depth: int | None, alt: int | None) -> str:
+    """'depth<TAB>alt reads<TAB>VAF': VAF with at most 4 decimals, trailing zeros dropped; '.' for
+    unknown values (the VAF is unknown without alt reads or depth)."""
+    if depth is None and alt is None:
+        return _NO_COUNTS
     if alt is None or not depth:
-        return MISSING
-    return f"{alt / depth:.4f}".rstrip("0").rstrip(".") or "0"
+        vaf = MISSING
+    else:
+        vaf = f"{alt / depth:.4f}".rstrip("0").rstrip(".") or "0"
+    return (f"{MISSING if depth is None else depth}\t{MISSING if alt is None else alt}\t{vaf}")
 
 
 def _maf_text(value) -> str:
@@ -331,8 +344,8 @@ def _maf_text(value) -> str:
 
 
 def _maf_line(row: dict) -> str:
-    return "\t".join([v if v.__class__ is str else _maf_text(v)
-                      for v in map(row.get, SAMPLE_MAF_COLUMNS)])
+    return "\t".join([v if v.__class__ is str else str(v) if v.__class__ is int
+                      else _maf_text(v) for v in map(row.get, SAMPLE_MAF_COLUMNS)])
 
 
 def _af(value: float | None) -> str:
@@ -340,13 +353,12 @@ def _af(value: float | None) -> str:
 
 
 def _tsv_line(call: Call, effect: Effect, decision, spot: str | None) -> str:
-    t_depth, t_alt, n_depth, n_alt = call.t_depth, call.t_alt, call.n_depth, call.n_alt
     return "\t".join((
         call.chrom, str(call.pos), call.ref, call.alt, effect.gene or MISSING,
         effect.transcript or MISSING, effect.hgvsc or MISSING, effect.hgvsp or MISSING,
         effect.consequence or MISSING, effect.variant_classification,
-        _fmt(t_depth), _fmt(t_alt), _vaf_text(t_alt, t_depth),
-        _fmt(n_depth), _fmt(n_alt), _vaf_text(n_alt, n_depth), _af(call.population_af),
+        _counts_text(call.t_depth, call.t_alt), _counts_text(call.n_depth, call.n_alt),
+        _af(call.population_af),
         decision.status, decision.reason, spot or MISSING, ";".join(decision.flags) or MISSING,
     ))
 

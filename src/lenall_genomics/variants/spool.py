@@ -1,14 +1,15 @@
 """Streaming sort of output lines by (chromosome order, position, ref, alt) in bounded memory.
 
-Lines go to one temp file per chromosome, in input order; rows of one position are sorted when
-the position changes. A chromosome whose positions ever go backwards is sorted in memory at the
-end (only that chromosome). The final file is assembled in chromosome order and renamed into place.
+Lines go to one temp file per chromosome, in input order, and their sort keys (position, then a
+tie-breaker such as 'REF\\tALT') to a parallel file; rows of one position are sorted when the
+position changes. A chromosome whose positions ever go backwards is sorted in memory at the end
+(only that chromosome, by key then line); the others are copied as they are. The final file is
+assembled in chromosome order and renamed into place.
 """
 
 from __future__ import annotations
 
 import operator
-import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -18,54 +19,59 @@ from ..writers import atomic_open
 
 _RANK = {name: i for i, name in enumerate(CHROMOSOMES + ("MT",))}
 _SEP = "\x1f"
-_KEY = re.compile(f"^[0-9]{{12}}{_SEP}[^{_SEP}\\n]*{_SEP}", re.MULTILINE)
 _PENDING_LINES = 4096
-_READ_CHARS = 1 << 20
+_COPY_CHARS = 1 << 20
 
 
 def chrom_order(chrom: str) -> tuple[int, str]:
     return (_RANK.get(chrom, len(_RANK)), chrom)
 
 
-def keyed(pos: int, tie: str, line: str) -> str:
-    """A line with its sort key (position, then `tie`, e.g. 'REF\\tALT') in front, for `extend`."""
-    return f"{pos:012d}{_SEP}{tie}{_SEP}{line}"
+def sort_key(pos: int, tie: str) -> str:
+    """The key of a line at `pos`; `tie` orders lines of one position (e.g. 'REF\\tALT')."""
+    return f"{pos:012d}{_SEP}{tie}"
+
+
+def _key_then_line(item: tuple[str, str]) -> str:
+    return f"{item[0]}{_SEP}{item[1]}"
 
 
 class SortedSpool:
-    """Lines keyed by (chromosome, position, tie), written sorted by `write`."""
+    """Lines with (chromosome, position, key), written sorted by `write`."""
 
     def __init__(self, workdir: Path) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix=".spool.", dir=workdir))
-        self.files: dict[str, Path] = {}
+        self.files: dict[str, tuple[Path, Path]] = {}  # chrom -> (lines, keys)
         self.last_pos: dict[str, int] = {}
         self.unsorted: set[str] = set()
         self.current: str | None = None
-        self.group: list[str] = []
+        self.group: list[tuple[str, str]] = []  # (key, line) at group_pos
         self.group_pos = -1
-        self.pending: list[str] = []  # sorted lines of the current chromosome, not yet written
+        self.pending_keys: list[str] = []  # sorted, of the current chromosome, not yet written
+        self.pending_lines: list[str] = []
         self.count = 0
 
     def add(self, chrom: str, pos: int, tie: str, line: str) -> None:
-        self.extend(chrom, [pos], [keyed(pos, tie, line)])
+        self.extend(chrom, [pos], [sort_key(pos, tie)], [line])
 
-    def extend(self, chrom: str, positions: list[int], lines: list[str]) -> None:
-        """Add keyed lines (see `keyed`) of one chromosome, in input order."""
+    def extend(self, chrom: str, positions: list[int], keys: list[str], lines: list[str]) -> None:
+        """Add lines of one chromosome in input order, with their `sort_key`s."""
         self.count += len(lines)
         if (len(lines) > 1 and (chrom != self.current or positions[0] != self.group_pos)
                 and all(map(operator.lt, positions, positions[1:]))):
             # increasing positions: each line is a group of its own, no sorting needed
             self._start_group(chrom, positions[0])
-            self.pending += lines[:-1]
-            self.group.append(lines[-1])
+            self.pending_keys += keys[:-1]
+            self.pending_lines += lines[:-1]
+            self.group.append((keys[-1], lines[-1]))
             self.group_pos = self.last_pos[chrom] = positions[-1]
-            if len(self.pending) >= _PENDING_LINES:
+            if len(self.pending_lines) >= _PENDING_LINES:
                 self._write_pending()
             return
-        for pos, line in zip(positions, lines):
+        for pos, key, line in zip(positions, keys, lines, strict=True):
             if pos != self.group_pos or chrom != self.current:
                 self._start_group(chrom, pos)
-            self.group.append(line)
+            self.group.append((key, line))
 
     def _start_group(self, chrom: str, pos: int) -> None:
         self._close_group()
@@ -81,22 +87,26 @@ class SortedSpool:
         group = self.group
         if group:
             if len(group) > 1:
-                group.sort()
-            self.pending += group
+                group.sort(key=_key_then_line)
+            self.pending_keys += [key for key, _ in group]
+            self.pending_lines += [line for _, line in group]
             self.group = []
-            if len(self.pending) >= _PENDING_LINES:
+            if len(self.pending_lines) >= _PENDING_LINES:
                 self._write_pending()
 
     def _write_pending(self) -> None:
-        if not self.pending:
+        if not self.pending_lines:
             return
-        path = self.files.get(self.current)
-        if path is None:
-            path = self.files[self.current] = self.dir / f"{len(self.files)}.part"
-        with open(path, "a", encoding="utf-8", newline="") as part:
-            part.write("\n".join(self.pending))
-            part.write("\n")
-        self.pending = []
+        paths = self.files.get(self.current)
+        if paths is None:
+            stem = self.dir / str(len(self.files))
+            paths = self.files[self.current] = (stem.with_suffix(".lines"),
+                                                stem.with_suffix(".keys"))
+        for path, items in zip(paths, (self.pending_lines, self.pending_keys), strict=True):
+            with open(path, "a", encoding="utf-8", newline="") as part:
+                part.write("\n".join(items))
+                part.write("\n")
+        self.pending_keys, self.pending_lines = [], []
 
     def write(self, path: Path, header_lines: list[str]) -> int:
         """Assemble the sorted output file at `path` (atomically) and remove the temp files."""
@@ -107,23 +117,28 @@ class SortedSpool:
                 for line in header_lines:
                     out.write(line + "\n")
                 for chrom in sorted(self.files, key=chrom_order):
-                    with open(self.files[chrom], encoding="utf-8", newline="") as part:
-                        if chrom in self.unsorted:
-                            rows = part.read().splitlines()
-                            rows.sort()
-                            for row in rows:
-                                out.write(row.split(_SEP, 2)[2] + "\n")
-                        else:
-                            while True:
-                                lines = part.readlines(_READ_CHARS)
-                                if not lines:
-                                    break
-                                out.write(_KEY.sub("", "".join(lines)))
+                    lines_path, keys_path = self.files[chrom]
+                    if chrom in self.unsorted:
+                        _write_sorted(out, lines_path, keys_path)
+                        continue
+                    with open(lines_path, encoding="utf-8", newline="") as part:
+                        while chunk := part.read(_COPY_CHARS):
+                            out.write(chunk)
         finally:
             self.close()
         return self.count
 
     def close(self) -> None:
-        self.pending = []
+        self.group, self.pending_keys, self.pending_lines = [], [], []
         if self.dir.exists():
             shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _write_sorted(out, lines_path: Path, keys_path: Path) -> None:
+    """One chromosome's lines sorted by key, then line (in memory: this chromosome only)."""
+    with open(lines_path, encoding="utf-8", newline="\n") as lines, \
+            open(keys_path, encoding="utf-8", newline="\n") as keys:
+        rows = [(key.rstrip("\n"), line.rstrip("\n")) for key, line in zip(keys, lines, strict=True)]
+    rows.sort(key=_key_then_line)
+    for _, line in rows:
+        out.write(line + "\n")
