@@ -240,7 +240,7 @@ def test_cohort_command_writes_the_four_tables(tmp_path, cohort):
 
 
 def test_event_labels_as_the_events_step_writes_them(tmp_path):
-    """Labels and types of events.py: CN KMT2A breakpoints, CDKN2A/B, IKZF1 Δ4-7, `other`."""
+    """Labels and types of the events package: CN KMT2A breakpoints, CDKN2A/B, IKZF1 Δ4-7, `other`."""
     results = tmp_path / "res"
     samples = tuple(Sample(p, f"{p}1", "B-ALL", dna_panel=IMPACT, rna_panel=ARCHER,
                            segments=Path("x.cns")) for p in ("A", "B", "C"))

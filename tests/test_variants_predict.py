@@ -15,6 +15,7 @@ import gzip
 import pytest
 
 from lenall_genomics.errors import LenallInputError
+from lenall_genomics.variants.pipeline import run_variants
 from lenall_genomics.variants.predict import Predictor
 from lenall_genomics.variants.transcripts import TranscriptIndex, parse_attributes
 from variants_helpers import outputs
@@ -352,7 +353,34 @@ def test_cli_raw_vcf_with_gtf_and_fasta(ref_files, tmp_path):
     assert got[("1", "17000")]["variant_classification"] == "IGR"
     assert got[("2", "500")]["variant_classification"] == "unannotated"
     assert qc["annotation"] == "gtf" and qc["unannotated"] == 1
+    assert (qc["reference_mismatches"], qc["coding_without_fasta"]) == (0, 0)
     assert {r["HGVSp_Short"] for r in maf} >= {"p.R3H", "p.Q4*"}
+
+
+def test_qc_counts_reference_mismatches_and_coding_calls_without_fasta(ref_files, tmp_path):
+    gtf, fasta, seq = ref_files
+    assert (seq[10037], seq[10047:10049]) == ("G", "GA")
+    wrong = "T" if seq[17999] != "T" else "C"
+    records = [("chr1", 10038, "G", "A"),  # CDS, REF matches
+               ("chr1", 10038, "C", "A"),  # CDS, REF is G in the FASTA
+               ("chr1", 10048, "GA", "G"),  # CDS frameshift, REF matches
+               ("chr1", 18000, wrong, "G" if wrong != "G" else "A"),  # intergenic, REF wrong
+               ("chr1", 10361, seq[10360], "A" if seq[10360] != "A" else "C")]  # 3' UTR
+    lines = [f"{c}\t{p}\t.\t{r}\t{a}\t.\tPASS\t.\tGT:AD:DP:AF\t0/1:60,40:100:0.4"
+             for c, p, r, a in records]
+    vcf = tmp_path / "raw.vcf"
+    vcf.write_text(VCF_HEADER + "\n".join(lines) + "\n")
+    qc = run_variants("T1", tmp_path / "fa", vcf=vcf, gtf=gtf, fasta=fasta)
+    assert (qc["reference_mismatches"], qc["coding_without_fasta"]) == (2, 0)
+    qc = run_variants("T1", tmp_path / "nofa", vcf=vcf, gtf=gtf)
+    assert (qc["reference_mismatches"], qc["coding_without_fasta"]) == (0, 3)
+
+
+def test_prediction_counts_only_when_consequences_are_predicted(tmp_path):
+    from variants_helpers import DATA
+
+    qc = run_variants("P01-T", tmp_path, vcf=DATA / "mutect2_paired_vep.vcf")
+    assert "reference_mismatches" not in qc and "coding_without_fasta" not in qc
 
 
 @pytest.mark.parametrize("pos, ref, alt, consequence, hgvsc, hgvsp", [

@@ -35,6 +35,7 @@ from .model import (
     FREQUENCY_COLUMNS,
     Sample,
 )
+from .results import index_results
 
 ROW_KINDS = ("gene_mutation", "gene_mutation_or_loss", "cn_loss", "fusion", "rearrangement",
              "karyotype")
@@ -264,21 +265,18 @@ def select_columns(samples: Sequence[Sample]) -> tuple[PatientColumn, ...]:
 def find_results(results: str | Path, suffixes: Sequence[str] = RESULT_SUFFIXES,
                  ) -> tuple[dict[tuple[str, str], Path], list[str]]:
     """Map (sample, suffix) -> file, searching `results` recursively; duplicates are warnings."""
-    root = Path(results)
+    index = index_results(results)
+    warnings = [] if Path(results).is_dir() else [
+        f"{results}: results folder not found; no per-sample results used"]
     found: dict[tuple[str, str], Path] = {}
-    warnings: list[str] = []
-    if not root.is_dir():  # no per-sample step ran: the tables are still written
-        return found, [f"{root}: results folder not found; no per-sample results used"]
-    for path in sorted(root.rglob("*")):
-        name = path.name
+    for name, path in sorted(index.by_name.items()):
         for suffix in suffixes:
-            if name.endswith("." + suffix) and path.is_file():
-                key = (name[: -len(suffix) - 1], suffix)
-                if key in found:
-                    warnings.append(f"{path}: duplicate {suffix} for sample {key[0]}; "
-                                    f"using {found[key]}")
-                else:
-                    found[key] = path
+            if name.endswith("." + suffix):
+                found[(name[: -len(suffix) - 1], suffix)] = path
+                if name in index.duplicates:
+                    warnings.append(f"{', '.join(map(str, index.duplicates[name][1:]))}: "
+                                    f"duplicate {suffix} for sample {name[: -len(suffix) - 1]}; "
+                                    f"using {path}")
     return found, warnings
 
 

@@ -33,7 +33,7 @@ def clonotypes(sample: str, clonotypes_file: str, outdir: str, fmt: str | None) 
 
 @click.command("clonality")
 @click.option("--samplesheet", required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--results", required=True, type=click.Path(exists=True, file_okay=False),
+@click.option("--results", required=True, type=click.Path(file_okay=False),
               help="Folder searched recursively for <sample>.variants.tsv, .segments.tsv, "
                    ".cn_events.tsv, .clonotypes.tsv and .variants.qc.json.")
 @click.option("--outdir", required=True, type=click.Path(file_okay=False),

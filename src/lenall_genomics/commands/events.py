@@ -1,4 +1,4 @@
-"""`lenall fusions` and `lenall copynumber`: argument parsing only (logic in events.py)."""
+"""`lenall fusions` and `lenall copynumber`: argument parsing only (logic in the events package)."""
 
 from __future__ import annotations
 

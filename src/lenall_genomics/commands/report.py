@@ -18,10 +18,9 @@ def _cohort_options(function):
     function = click.option("--outdir", required=True, type=click.Path(file_okay=False),
                             help="The cohort folder (cohort tables are read from it, outputs "
                                  "written to it).")(function)
-    function = click.option("--results", required=True,
-                            type=click.Path(exists=True, file_okay=False),
+    function = click.option("--results", required=True, type=click.Path(file_okay=False),
                             help="Folder searched recursively for <sample>.<suffix> per-sample "
-                                 "results.")(function)
+                                 "results (absent = no per-sample results).")(function)
     function = click.option("--samplesheet", required=True,
                             type=click.Path(exists=True, dir_okay=False),
                             help="The samplesheet CSV.")(function)

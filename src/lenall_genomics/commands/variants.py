@@ -21,6 +21,8 @@ _THRESHOLD_OPTIONS = {
     "population_af_germline": (float, "population AF above which a call is germline"),
     "population_af_likely_germline": (float, "population AF above which likely germline"),
     "germline_min_log10_lr": (float, "tumour-only log10 LR germline vs somatic"),
+    "max_subpop_af": (float, "gnomAD sub-population AF above which the flag common_variant is "
+                             "added (vcf2maf --max-subpop-af)"),
 }
 
 
@@ -44,9 +46,13 @@ def _threshold_options(func):
 @click.option("--fasta", type=_FILE, help="indexed FASTA for codon changes (with --gtf)")
 @click.option("--population-vcf", type=_FILE, help="indexed population AF VCF (e.g. gnomAD)")
 @click.option("--pon", type=_FILE, help="indexed panel-of-normals VCF")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="processes that decide a VCF (default: automatic, 2 for a large VCF on a "
+                   "machine with 2+ CPUs; 1 = one process; one process is always used with "
+                   "--gtf, --population-vcf or --pon). The outputs do not depend on it.")
 @_threshold_options
 def variants(sample, outdir, genome, vcf, maf, normal_sample, purity, tumor_sample, gtf, fasta,
-             population_vcf, pon, **threshold_values):
+             population_vcf, pon, workers, **threshold_values):
     """Germline filtering, consequence and driver annotation of one sample's variants."""
     from ..variants.germline import default_thresholds, with_overrides
     from ..variants.pipeline import run_variants
@@ -54,7 +60,8 @@ def variants(sample, outdir, genome, vcf, maf, normal_sample, purity, tumor_samp
     thresholds = with_overrides(default_thresholds(), **threshold_values)
     qc = run_variants(sample, outdir, genome, vcf=vcf, maf=maf, normal_sample=normal_sample,
                       purity=purity, tumor_sample=tumor_sample, gtf=gtf, fasta=fasta,
-                      population_vcf=population_vcf, pon=pon, thresholds=thresholds)
+                      population_vcf=population_vcf, pon=pon, thresholds=thresholds,
+                      workers=workers)
     counts = qc["status_counts"]
     click.echo(f"{sample}: {qc['records_read']} records, {qc['alleles_considered']} alleles, "
                f"{counts['somatic']} somatic, {qc['skipped_total']} skipped", err=True)

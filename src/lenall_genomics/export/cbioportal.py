@@ -27,7 +27,7 @@ from pathlib import Path
 from ..errors import LenallInputError
 from ..genome import normalize_chrom
 from ..model import EVENT_COLUMNS, SEGMENT_COLUMNS, Sample
-from .results import ResultFiles, missing, read_optional_table
+from ..results import ResultFiles, missing, read_optional_table
 
 DEFAULT_STUDY_ID = "lenall_ball_cohort"
 DEFAULT_STUDY_NAME = "B-ALL after lenalidomide for myeloma (lenall-genomics)"
@@ -493,7 +493,7 @@ _LOCUS = re.compile(r"^(?:chr)?([0-9XYM]{1,2}|MT):(\d+)$", re.IGNORECASE)
 
 def _sv_sites(event: Mapping[str, str]) -> tuple[str, str]:
     """5' and 3' genes: from a `5'::3'` label (`P2RY8::CRLF2 (inferred from DNA)`), else the
-    event's gene and partner (events.py: the 5' gene for non-curated fusions)."""
+    event's gene and partner (events package: the 5' gene for non-curated fusions)."""
     label = event.get("label", "")
     if "::" in label:
         five, three = label.split("::", 1)

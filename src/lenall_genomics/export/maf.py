@@ -14,7 +14,7 @@ from pathlib import Path
 from ..genome import normalize_chrom
 from ..model import Sample
 from ..readers.maf import MAF_COLUMNS, read_maf, write_maf
-from .results import ResultFiles
+from ..results import ResultFiles
 
 _CHROM_ORDER = {str(i): i for i in range(1, 23)} | {"X": 23, "Y": 24, "MT": 25}
 

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ..model import Sample
+from ..results import index_results
 from ..writers import write_json
 from .cbioportal import (
     DEFAULT_STUDY_ID,
@@ -16,7 +17,6 @@ from .cbioportal import (
     export_cbioportal,
 )
 from .maf import MafSummary, cohort_mutations, write_cohort_maf
-from .results import index_results
 
 
 def export_cohort_maf(samples: Sequence[Sample], results_dir: str | Path,

@@ -47,6 +47,7 @@ class Call:
     n_ref: int | None = None
     n_alt: int | None = None
     population_af: float | None = None
+    subpop_af: float | None = None  # highest gnomAD sub-population AF (vcf2maf common_variant)
     pon = False
     annotation: str | None = None
     allele_num = 1

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from ..assets import asset
-from ..export.results import Table, missing
 from ..model import DISPLAY_CLASSES
+from ..results import Table, missing
 from .fragments import esc
 
 CELL_W, CELL_H, GAP = 16, 22, 2

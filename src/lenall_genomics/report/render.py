@@ -16,19 +16,19 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..export.results import (
+from ..model import (
+    ALTERATION_COLUMNS,
+    EVALUABILITY_COLUMNS,
+    FREQUENCY_COLUMNS,
+    Sample,
+)
+from ..results import (
     ResultFiles,
     Table,
     index_results,
     missing,
     read_json,
     read_optional_table,
-)
-from ..model import (
-    ALTERATION_COLUMNS,
-    EVALUABILITY_COLUMNS,
-    FREQUENCY_COLUMNS,
-    Sample,
 )
 from ..writers import atomic_open
 from . import grid as oncogrid

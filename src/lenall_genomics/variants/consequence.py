@@ -137,6 +137,7 @@ class Annotator:
                         f.get("IMPACT"), f.get("CANONICAL"), f.get("MANE_SELECT"),
                         f.get("ALLELE_NUM"))
             self.pop_idx = tuple(i for name, i in f.items() if _is_population_field(name))
+            self.subpop_idx = frozenset(i for name, i in f.items() if _is_subpopulation_field(name))
             self.snpeff = False
         elif ann_fields:
             f = {name: i for i, name in enumerate(ann_fields)}
@@ -145,6 +146,7 @@ class Annotator:
                         f.get("HGVS.p"), f.get("Rank"), f.get("Annotation_Impact"), None, None,
                         None)
             self.pop_idx = ()
+            self.subpop_idx = frozenset()
             self.snpeff = True
         else:
             raise ValueError("an Annotator needs CSQ or ANN fields")
@@ -174,7 +176,13 @@ class Annotator:
 
     def population_af(self, entries: list[list[str]]) -> float | None:
         """Highest gnomAD / MAX_AF value of the allele's CSQ entries ('&'-separated lists too)."""
-        best = None
+        return self.population_afs(entries)[0]
+
+    def population_afs(self, entries: list[list[str]]) -> tuple[float | None, float | None]:
+        """(highest gnomAD / MAX_AF value, highest gnomAD sub-population AF) of the allele's CSQ
+        entries ('&'-separated lists too); None when absent."""
+        best = best_subpop = None
+        subpop_idx = self.subpop_idx
         for fields in entries[:1]:
             if len(fields) == self.width + 1:  # the unsplit rest from `entries`
                 fields = fields[:-1] + fields[-1].split("|")
@@ -187,7 +195,9 @@ class Annotator:
                             continue
                         if best is None or value > best:
                             best = value
-        return best
+                        if i in subpop_idx and (best_subpop is None or value > best_subpop):
+                            best_subpop = value
+        return best, best_subpop
 
     def choose(self, entries: list[list[str]], ref: str, alt: str) -> Effect:
         if not entries:
@@ -253,3 +263,15 @@ class Annotator:
 def _is_population_field(name: str) -> bool:
     lowered = name.lower()
     return (lowered.startswith("gnomad") and lowered.endswith("af")) or lowered == "max_af"
+
+
+# The gnomAD sub-populations vcf2maf compares with --max-subpop-af (vcf2maf.pl: AFR AMR ASJ EAS
+# FIN NFE SAS); the overall AF and the catch-all OTH / remaining group are not sub-populations.
+GNOMAD_SUBPOPULATIONS = frozenset({"AFR", "AMR", "ASJ", "EAS", "FIN", "NFE", "SAS"})
+_SUBPOPULATION_FIELD = re.compile(r"gnomad[eg]?_([a-z]+)_af", re.IGNORECASE)
+
+
+def _is_subpopulation_field(name: str) -> bool:
+    """VEP CSQ gnomAD_AFR_AF (gnomAD 2), gnomADe_AFR_AF / gnomADg_AFR_AF (VEP 103+) and alike."""
+    match = _SUBPOPULATION_FIELD.fullmatch(name)
+    return match is not None and match.group(1).upper() in GNOMAD_SUBPOPULATIONS

@@ -14,6 +14,8 @@ Order of the rules (first that applies decides):
    at copy number 2; without purity no VAF-based call is made (flag germline_not_excluded).
    Protein-altering variants in predisposition genes, and hotspots, stay somatic; the former are
    flagged germline_confirmation_recommended.
+Independently of the status, an allele with a gnomAD sub-population AF above max_subpop_af gets
+the flag common_variant (vcf2maf --max-subpop-af; `common_variant`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from ..assets import asset
 from ..errors import LenallInputError
 
 GERMLINE_FLAG = "germline_confirmation_recommended"
+COMMON_VARIANT_FLAG = "common_variant"
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,12 @@ def decide(call, *, thresholds: Thresholds, paired: bool, purity: float | None,
         protected = gene in predisposition_genes() and classification in PROTEIN_ALTERING
         return _tumor_only(call, t, purity, hotspot, protected, flags)
     return Decision("somatic", "matched_normal_clean" if normal_clean else "passed", flags)
+
+
+def is_common_variant(subpop_af: float | None, thresholds: Thresholds) -> bool:
+    """vcf2maf's common_variant tag: a gnomAD sub-population AF above max_subpop_af. A flag
+    only: the status rules use the population AF (popmax / overall)."""
+    return subpop_af is not None and subpop_af > thresholds.max_subpop_af
 
 
 def _tumor_only(call, t: Thresholds, purity: float | None, hotspot: bool, protected: bool,

@@ -31,7 +31,14 @@ from ..readers.maf import MAF_COLUMNS, MAF_VERSION_LINE, maf_value
 from ..readers.vcf import Call, VcfCalls, open_vcf
 from ..writers import MISSING, write_json
 from .consequence import UNANNOTATED, UNANNOTATED_EFFECT, Annotator, Effect
-from .germline import SiteLookup, Thresholds, decide, default_thresholds
+from .germline import (
+    COMMON_VARIANT_FLAG,
+    SiteLookup,
+    Thresholds,
+    decide,
+    default_thresholds,
+    is_common_variant,
+)
 from .keygenes import driver_class, hotspot
 from .spool import SortedSpool, sort_key
 
@@ -127,11 +134,22 @@ def run_variants(sample: str, outdir: str | Path, genome: str = "GRCh38", *,
         "reason_counts": dict(sorted(reasons.items())),
         "flag_counts": dict(sorted(flagged.items())),
         "unannotated": unannotated,
+        **_prediction_counts(annotate, qc_source["annotation"]),
         "somatic_maf_rows": n_maf,
         "thresholds": thresholds.__dict__,
     }
     write_json(paths["qc"], qc)
     return qc
+
+
+def _prediction_counts(annotate, annotation: str) -> dict[str, int]:
+    """With consequences predicted from --gtf: alleles whose REF differs from the --fasta, and
+    alleles with a coding change predicted without the FASTA (no codon change, no HGVSp)."""
+    if annotation != "gtf":
+        return {}
+    notes = annotate.notes
+    return {"reference_mismatches": notes["reference_mismatch"],
+            "coding_without_fasta": notes["coding_without_fasta"]}
 
 
 Run = tuple[str, list[int], list[str], list[str]]  # chrom, positions, sort keys, lines
@@ -195,6 +213,8 @@ class Decider:
             decision = decide(call, thresholds=thresholds, paired=paired, purity=purity,
                               hotspot=spot is not None, gene=effect.gene,
                               classification=effect.variant_classification)
+            if is_common_variant(call.subpop_af, thresholds):
+                decision.flags.append(COMMON_VARIANT_FLAG)
             statuses[decision.status] += 1
             reasons[decision.reason] += 1
             for flag in decision.flags:
@@ -308,9 +328,11 @@ def _vcf_annotation(layout, genome: str, gtf, fasta):
                 return UNANNOTATED_EFFECT
             entries = annotator.entries(call.annotation, call.vep_allele, call.allele_num)
             if has_csq:
-                af = annotator.population_af(entries)
+                af, subpop_af = annotator.population_afs(entries)
                 if af is not None and (call.population_af is None or af > call.population_af):
                     call.population_af = af
+                if subpop_af is not None:
+                    call.subpop_af = subpop_af  # read by Decider for the common_variant flag
             return annotator.choose(entries, call.ref, call.alt)
         return annotate
     if gtf is not None:  # raw VCF: consequences predicted from the GTF (+ FASTA)

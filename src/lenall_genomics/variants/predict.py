@@ -162,12 +162,20 @@ class Predictor:
         self.reference = Reference(fasta) if fasta else None
         self.notes: Counter[str] = Counter()
         self._sequences: dict[str, tuple[str, str]] = {}
+        self._coding_without_fasta = False
 
     def __call__(self, call) -> Effect:
         return self.predict(call.chrom, call.pos, call.ref, call.alt)
 
     def predict(self, chrom: str, pos: int, ref: str, alt: str) -> Effect:
+        """The effect; counts in `notes` (once per allele): reference_mismatch (REF differs from
+        the FASTA), coding_without_fasta (a CDS change predicted without the FASTA),
+        contig_not_in_gtf."""
         chrom = normalize_chrom(chrom)
+        reference = self.reference
+        if (reference is not None and reference.has(chrom)
+                and reference.fetch(chrom, pos, pos + len(ref) - 1) != ref.upper()):
+            self.notes["reference_mismatch"] += 1
         contig = self.index.contig(chrom)
         if contig is None:
             self.notes["contig_not_in_gtf"] += 1
@@ -176,7 +184,10 @@ class Predictor:
         if not allele.ref and not allele.alt:
             return UNANNOTATED_EFFECT
         nearby = contig.near(min(allele.lo, allele.hi), max(allele.lo, allele.hi), FLANK)
+        self._coding_without_fasta = False
         effects = [e for e in (self._on_transcript(chrom, tx, allele) for tx in nearby) if e]
+        if self._coding_without_fasta:
+            self.notes["coding_without_fasta"] += 1
         if not effects:
             return Effect(None, None, "intergenic_variant", "IGR", impact="MODIFIER")
         best = min(effects, key=lambda e: (not e.tx.coding, severity(e.consequence), e.tx.gene,
@@ -274,7 +285,7 @@ class Predictor:
         if self.reference is not None and self.reference.has(chrom):
             self._protein(chrom, tx, a, effect, hits_start, hits_stop)
             return
-        self.notes["coding_without_fasta"] += 1
+        self._coding_without_fasta = True
         if diff % 3:
             terms.add("frameshift_variant")
         elif diff > 0:
@@ -320,8 +331,6 @@ class Predictor:
         else:
             ends = sorted((cds_position(tx, a.lo), cds_position(tx, a.hi)))
             c_start, c_end = ends
-        if cds[c_start - 1:c_end] != ref_tx:
-            self.notes["reference_mismatch"] += 1
         mutated = cds[:c_start - 1] + alt_tx + cds[c_end:]
         diff = len(alt_tx) - len(ref_tx)
         ref_protein = translate(cds)

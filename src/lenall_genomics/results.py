@@ -1,4 +1,4 @@
-"""Finding and reading the per-sample and cohort result files that the report and exports use.
+"""Finding and reading the per-sample and cohort result files that cohort-scope steps use.
 
 Per-sample files are looked up by name (`<sample>.<suffix>`) anywhere below the results folder, so
 the same code works on `<outdir>/samples/<sample>/` and on a flat folder of staged files.
@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import LenallInputError
-from ..writers import MISSING
+from .errors import LenallInputError
+from .writers import MISSING
 
 
 @dataclass
@@ -47,9 +47,12 @@ def index_results(root: str | Path | None) -> ResultFiles:
     if root is None:
         return ResultFiles(None)
     base = Path(root)
+    if not base.exists():  # no per-sample step ran (e.g. a samplesheet of metadata only)
+        return ResultFiles(base)
     if not base.is_dir():
-        raise LenallInputError("results folder not found", file=base, field="--results",
-                               hint="give the folder the per-sample steps wrote to")
+        raise LenallInputError("results path is a file, not a folder", file=base,
+                               field="--results", hint="give the folder the per-sample steps "
+                               "wrote to")
     seen: dict[str, list[Path]] = {}
     for folder, dirs, files in os.walk(base):
         dirs[:] = [d for d in dirs if not d.startswith(".")]

@@ -1,0 +1,60 @@
+"""The cohort outputs: clonality.tsv, clonality_evidence.tsv, clonality.qc.json and the
+per-patient figures."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from .cohort import CohortClonality
+from .pair import PairResult
+
+CLONALITY_COLUMNS = (
+    "patient", "earlier_sample", "later_sample", "identity", "identity_sites", "shared",
+    "private_earlier", "private_later", "lr_statistic", "p_value", "cn_breakpoints_shared",
+    "igh_shared", "verdict", "evidence",
+)
+
+EVIDENCE_COLUMNS = (
+    "patient", "earlier_sample", "later_sample", "chrom", "pos", "ref", "alt", "gene", "hgvsp",
+    "status", "other_sample_reads", "in_test", "earlier_call", "earlier_depth",
+    "earlier_alt_count", "earlier_vaf", "later_call", "later_depth", "later_alt_count",
+    "later_vaf", "population_frequency", "frequency_basis", "ch_gene",
+)
+
+
+def write_clonality(result: CohortClonality, outdir: Path, *, plots: bool = True) -> None:
+    from ..writers import write_json, write_tsv
+
+    outdir = Path(outdir)
+    write_tsv(outdir / "clonality.tsv", CLONALITY_COLUMNS, [p.row() for p in result.pairs])
+    evidence = []
+    for pair in result.pairs:
+        for row in (pair.mutations.rows if pair.mutations else ()):
+            evidence.append({"patient": pair.patient, "earlier_sample": pair.earlier.name,
+                             "later_sample": pair.later.name, **row})
+    write_tsv(outdir / "clonality_evidence.tsv", EVIDENCE_COLUMNS, evidence, digits=6)
+    write_json(outdir / "clonality.qc.json", {
+        "pairs": len(result.pairs), "skipped_samples": result.skipped,
+        "verdicts": _tally(p.verdict for p in result.pairs),
+    })
+    if plots:
+        from ..plots.clonality import plot_patient
+
+        by_patient: dict[str, list[PairResult]] = {}
+        for pair in result.pairs:
+            by_patient.setdefault(pair.patient, []).append(pair)
+        for patient, pairs in sorted(by_patient.items()):
+            plot_patient(patient, pairs, outdir / "clonality" / _safe(patient))
+
+
+def _tally(values: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name)
