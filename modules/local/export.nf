@@ -7,8 +7,10 @@ process EXPORT {
     path cohort_tables
 
     output:
-    path "cohort.maf"  , emit: maf
-    path "cbioportal"  , emit: cbioportal
+    path "cohort.maf"        , emit: maf
+    path "cohort.maf.qc.json", emit: maf_qc
+    path "cbioportal"        , emit: cbioportal
+    path "cbioportal.qc.json", emit: cbioportal_qc
     path "versions.yml", emit: versions
 
     script:
@@ -29,7 +31,7 @@ process EXPORT {
 
     stub:
     """
-    mkdir cbioportal && touch cohort.maf cbioportal/meta_study.txt
+    mkdir cbioportal && touch cohort.maf cohort.maf.qc.json cbioportal/meta_study.txt cbioportal.qc.json
     echo '"${task.process}": {lenall: stub}' > versions.yml
     """
 }
