@@ -130,3 +130,17 @@ def test_cli_accepts_the_step_graph_arguments(tmp_path):
 def test_maf_with_unknown_barcode_lists_barcodes(tmp_path):
     with pytest.raises(LenallInputError, match="P05-T, P06-T"):
         run_variants("P07-T", tmp_path, maf=DATA / "vcf2maf_two_samples.maf")
+
+
+def test_a_bad_position_names_the_file_line_and_field(tmp_path, capsys):
+    from lenall_genomics.cli import main
+
+    vcf = tmp_path / "bad_pos.vcf"
+    vcf.write_text("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n"
+                   "chr1\t100\t.\tA\tT\t.\tPASS\t.\tGT\t0/1\n"
+                   "chr1\tabc\t.\tA\tT\t.\tPASS\t.\tGT\t0/1\n")
+    with pytest.raises(SystemExit) as done:
+        main(["variants", "--sample", "S1", "--vcf", str(vcf), "--outdir", str(tmp_path / "o")])
+    assert done.value.code == 2
+    assert "bad_pos.vcf:4, field 'POS'" in capsys.readouterr().err
+    assert not (tmp_path / "o" / "S1.variants.tsv").exists()

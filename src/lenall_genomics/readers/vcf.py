@@ -94,6 +94,7 @@ class VcfLayout:
     count_method: str = "AD"
     format_ids: frozenset[str] = frozenset()
     info_types: dict[str, str] = field(default_factory=dict)  # INFO ID -> header Type
+    header_lines: int = 0  # so that record N is on file line header_lines + N
 
     @property
     def tumor_name(self) -> str | None:
@@ -275,8 +276,25 @@ def open_vcf(path: str | Path, genome: str, *, sample: str | None = None,
     info_types = {line.info().get("ID"): line.info().get("Type") for line in vcf.header_iter()
                   if line.info().get("HeaderType") == "INFO"}
     layout = VcfLayout(path, caller, samples, tumor, normal, csq, ann, pop_keys, notes,
-                       _count_method(vcf, caller), frozenset(format_ids(vcf)), info_types)
+                       _count_method(vcf, caller), frozenset(format_ids(vcf)), info_types,
+                       count_header_lines(path))
     return vcf, layout
+
+
+def count_header_lines(path: Path) -> int:
+    """Lines before the first record, as in the file (htslib may add header lines it lacks)."""
+    import gzip
+
+    with open(path, "rb") as probe:
+        compressed = probe.read(2) == b"\x1f\x8b"
+    opener = gzip.open if compressed else open
+    count = 0
+    with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            if not line.startswith("#"):
+                break
+            count += 1
+    return count
 
 
 def vep_alleles(ref: str, alts: list[str]) -> list[str]:
@@ -626,8 +644,9 @@ class VcfCalls:
             raise self._read_error(error) from None
 
     def _read_error(self, error: Exception) -> LenallInputError:
-        return LenallInputError(f"VCF cannot be read after record {self.records} ({error})",
-                                file=self.layout.path, line=None,
+        return LenallInputError(f"VCF cannot be read at record {self.records} ({error})",
+                                file=self.layout.path,
+                                line=self.layout.header_lines + self.records or None,
                                 hint="the file may be truncated or not valid VCF")
 
     def calls(self, lines: list[str]) -> list[Call]:
@@ -686,6 +705,11 @@ class _RecordParser:
         chrom = self.chroms.get(raw_chrom)
         if chrom is None:
             chrom = self.chroms[raw_chrom] = normalize_chrom(raw_chrom)
+        if not pos_text.isdigit():
+            raise LenallInputError(
+                f"POS '{pos_text}' is not a position", file=layout.path,
+                line=layout.header_lines + source.records, field="POS",
+                hint="POS must be a whole number (1-based)")
         pos = int(pos_text)
         limit = source.lengths.get(chrom)
         if limit is not None and pos > limit:

@@ -9,7 +9,6 @@ assembled in chromosome order and renamed into place.
 
 from __future__ import annotations
 
-import operator
 import shutil
 import tempfile
 from pathlib import Path
@@ -57,21 +56,31 @@ class SortedSpool:
     def extend(self, chrom: str, positions: list[int], keys: list[str], lines: list[str]) -> None:
         """Add lines of one chromosome in input order, with their `sort_key`s."""
         self.count += len(lines)
-        if (len(lines) > 1 and (chrom != self.current or positions[0] != self.group_pos)
-                and all(map(operator.lt, positions, positions[1:]))):
-            # increasing positions: each line is a group of its own, no sorting needed
-            self._start_group(chrom, positions[0])
-            self.pending_keys += keys[:-1]
-            self.pending_lines += lines[:-1]
-            self.group.append((keys[-1], lines[-1]))
-            self.group_pos = self.last_pos[chrom] = positions[-1]
-            if len(self.pending_lines) >= _PENDING_LINES:
-                self._write_pending()
+        if not lines:
             return
-        for pos, key, line in zip(positions, keys, lines, strict=True):
-            if pos != self.group_pos or chrom != self.current:
-                self._start_group(chrom, pos)
-            self.group.append((key, line))
+        # stretches of strictly increasing positions (a multi-allelic record repeats one)
+        cuts = [i for i in range(1, len(positions)) if positions[i] <= positions[i - 1]]
+        start = 0
+        for end in cuts + [len(lines)]:
+            self._extend_increasing(chrom, positions[start:end], keys[start:end],
+                                    lines[start:end])
+            start = end
+
+    def _extend_increasing(self, chrom: str, positions: list[int], keys: list[str],
+                           lines: list[str]) -> None:
+        if chrom == self.current and positions[0] == self.group_pos:
+            self.group.append((keys[0], lines[0]))
+            if len(lines) == 1:
+                return
+            positions, keys, lines = positions[1:], keys[1:], lines[1:]
+        # each line is a group of its own but the last, which may go on in the next call
+        self._start_group(chrom, positions[0])
+        self.pending_keys += keys[:-1]
+        self.pending_lines += lines[:-1]
+        self.group.append((keys[-1], lines[-1]))
+        self.group_pos = self.last_pos[chrom] = positions[-1]
+        if len(self.pending_lines) >= _PENDING_LINES:
+            self._write_pending()
 
     def _start_group(self, chrom: str, pos: int) -> None:
         self._close_group()
