@@ -21,3 +21,17 @@ def assets_dir() -> Path:
 
 def asset(*parts: str) -> Path:
     return assets_dir().joinpath(*parts)
+
+
+def read_commented_tsv(path: str | Path) -> list[dict[str, str]]:
+    """Rows of a tab-separated table with `#` comment lines (sources) and one header line."""
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as handle:
+        lines = [line for line in handle if line.strip() and not line.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+def asset_rows(*parts: str) -> list[dict[str, str]]:
+    """Rows of a table in assets/ (e.g. asset_rows("hotspots.tsv"))."""
+    return read_commented_tsv(asset(*parts))

@@ -7,11 +7,10 @@ Chromosome names are normalized to the bare form ("1".."22", "X", "Y", "MT"), so
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
 
-from .assets import asset
+from .assets import asset_rows
 from .errors import LenallInputError
 from .model import GENOMES
 
@@ -65,20 +64,13 @@ def check_genome(genome: str) -> str:
     return genome
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    path = asset(name)
-    with open(path, encoding="utf-8") as handle:
-        lines = (line for line in handle if not line.startswith("#") and line.strip())
-        return list(csv.DictReader(lines, delimiter="\t"))
-
-
 @cache
 def chromosomes(genome: str) -> dict[str, Chromosome]:
     check_genome(genome)
     return {
         row["chrom"]: Chromosome(row["chrom"], int(row["length"]), int(row["centromere_start"]),
                                  int(row["centromere_end"]))
-        for row in _rows(f"chromosomes_{genome}.tsv")
+        for row in asset_rows(f"chromosomes_{genome}.tsv")
     }
 
 
@@ -88,7 +80,7 @@ def genes(genome: str) -> dict[str, Gene]:
     return {
         row["gene"]: Gene(row["gene"], normalize_chrom(row["chrom"]), int(row["start"]),
                           int(row["end"]), row["strand"])
-        for row in _rows(f"genes_{genome}.tsv")
+        for row in asset_rows(f"genes_{genome}.tsv")
     }
 
 
@@ -98,7 +90,7 @@ def exons(genome: str, gene: str) -> tuple[Exon, ...]:
     found = [
         Exon(row["gene"], row["transcript"], int(row["exon"]), normalize_chrom(row["chrom"]),
              int(row["start"]), int(row["end"]))
-        for row in _rows(f"exons_{genome}.tsv") if row["gene"] == gene
+        for row in asset_rows(f"exons_{genome}.tsv") if row["gene"] == gene
     ]
     return tuple(sorted(found, key=lambda e: e.number))
 

@@ -3,17 +3,14 @@
 
 from __future__ import annotations
 
-import csv
 from functools import cache
 from pathlib import Path
 
-from ..assets import asset
+from ..assets import asset, read_commented_tsv
 
 
 def read_asset_table(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        lines = [line for line in handle if line.strip() and not line.startswith("#")]
-    return list(csv.DictReader(lines, delimiter="\t"))
+    return read_commented_tsv(path)
 
 
 @cache

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
 
-from ..assets import asset
-
-
-def asset_rows(name: str) -> list[dict[str, str]]:
-    """Rows of a tab-separated asset table, skipping ``#`` comment lines and blank lines."""
-    with open(asset(name), encoding="utf-8") as handle:
-        lines = (line for line in handle if not line.startswith("#") and line.strip())
-        return list(csv.DictReader(lines, delimiter="\t"))
+from ..assets import asset_rows
 
 
 @dataclass(frozen=True)

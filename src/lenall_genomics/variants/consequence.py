@@ -7,12 +7,11 @@ assets/, MANE Select, CANONICAL, else that gene's most severe effect.
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import cache
 from typing import NamedTuple
 
-from ..assets import asset
+from ..assets import asset_rows
 
 AA3 = {
     "Ala": "A", "Arg": "R", "Asn": "N", "Asp": "D", "Cys": "C", "Gln": "Q", "Glu": "E",
@@ -49,21 +48,15 @@ class Effect(NamedTuple):
 UNANNOTATED_EFFECT = Effect(None, None, None, UNANNOTATED)
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    with open(asset(name), encoding="utf-8") as handle:
-        return list(csv.DictReader((line for line in handle if not line.startswith("#")),
-                                   delimiter="\t"))
-
-
 @cache
 def consequence_table() -> dict[str, tuple[str, int]]:
     return {r["consequence"]: (r["variant_classification"], int(r["severity"]))
-            for r in _rows("variant_classification.tsv")}
+            for r in asset_rows("variant_classification.tsv")}
 
 
 @cache
 def isoform_overrides(genome: str) -> dict[str, str]:
-    return {r["gene"]: r["transcript"] for r in _rows(f"isoform_overrides_{genome}.tsv")}
+    return {r["gene"]: r["transcript"] for r in asset_rows(f"isoform_overrides_{genome}.tsv")}
 
 
 @cache

@@ -20,13 +20,12 @@ the flag common_variant (vcf2maf --max-subpop-af; `common_variant`).
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass, fields, replace
 from functools import cache
 from pathlib import Path
 
-from ..assets import asset
+from ..assets import asset, asset_rows
 from ..errors import LenallInputError
 
 GERMLINE_FLAG = "germline_confirmation_recommended"
@@ -57,10 +56,7 @@ class Thresholds:
 @cache
 def default_thresholds() -> Thresholds:
     """The defaults as written in assets/germline_thresholds.tsv (each with its source)."""
-    with open(asset("germline_thresholds.tsv"), encoding="utf-8") as handle:
-        rows = csv.DictReader((line for line in handle if not line.startswith("#")),
-                              delimiter="\t")
-        values = {row["parameter"]: row["value"] for row in rows}
+    values = {row["parameter"]: row["value"] for row in asset_rows("germline_thresholds.tsv")}
     kinds = {f.name: f.type for f in fields(Thresholds)}
     parsed = {}
     for name, value in values.items():
@@ -76,10 +72,7 @@ def with_overrides(base: Thresholds, **overrides: float | int | None) -> Thresho
 
 @cache
 def predisposition_genes() -> frozenset[str]:
-    with open(asset("predisposition_genes.tsv"), encoding="utf-8") as handle:
-        rows = csv.DictReader((line for line in handle if not line.startswith("#")),
-                              delimiter="\t")
-        return frozenset(row["gene"] for row in rows)
+    return frozenset(row["gene"] for row in asset_rows("predisposition_genes.tsv"))
 
 
 @cache

@@ -5,22 +5,15 @@ Both are data: assets/hotspots.tsv and assets/driver_rules.tsv (first matching r
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from ..assets import asset
+from ..assets import asset_rows
 from .consequence import TRUNCATING, Effect
 
 DRIVER_CLASSES = ("driver", "likely_driver", "VUS")
 _CHANGE = re.compile(r"p\.([A-Z*])(\d+)([A-Z*]|fs|del|dup|ins|=)?")
-
-
-def _rows(name: str) -> list[dict[str, str]]:
-    with open(asset(name), encoding="utf-8") as handle:
-        return list(csv.DictReader((line for line in handle if not line.startswith("#")),
-                                   delimiter="\t"))
 
 
 @dataclass(frozen=True)
@@ -34,13 +27,13 @@ class DriverRule:
 
 @cache
 def hotspot_table() -> dict[tuple[str, int], tuple[str, str]]:
-    return {(r["gene"], int(r["codon"])): (r["ref_aa"], r["alt_aa"]) for r in _rows("hotspots.tsv")}
+    return {(r["gene"], int(r["codon"])): (r["ref_aa"], r["alt_aa"]) for r in asset_rows("hotspots.tsv")}
 
 
 @cache
 def driver_rules() -> tuple[DriverRule, ...]:
     rules = []
-    for r in _rows("driver_rules.tsv"):
+    for r in asset_rows("driver_rules.tsv"):
         codons = None
         if r["codons"] not in ("", "."):
             start, end = r["codons"].split("-")

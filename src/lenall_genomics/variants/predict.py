@@ -9,13 +9,12 @@ do not need the sequence. Contigs the GTF does not describe are `unannotated`.
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ..assets import asset
+from ..assets import asset_rows
 from ..errors import LenallInputError
 from ..genome import normalize_chrom
 from .consequence import UNANNOTATED_EFFECT, Effect, severity, short_hgvsp, variant_classification
@@ -51,10 +50,7 @@ NO_FASTA_NOTE = ("consequences computed from --gtf without --fasta: substitution
 
 @cache
 def genetic_code() -> dict[str, str]:
-    with open(asset("genetic_code.tsv"), encoding="utf-8") as handle:
-        rows = csv.DictReader((line for line in handle if not line.startswith("#")),
-                              delimiter="\t")
-        return {r["codon"]: r["amino_acid"] for r in rows}
+    return {r["codon"]: r["amino_acid"] for r in asset_rows("genetic_code.tsv")}
 
 
 def revcomp(seq: str) -> str:
