@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
-import os
 import json
+import os
 import re
 import shutil
 import subprocess
