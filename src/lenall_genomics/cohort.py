@@ -14,7 +14,6 @@ cohort.qc.json and reported as warnings, never hidden.
 
 from __future__ import annotations
 
-import csv
 import difflib
 import json
 import re
@@ -35,7 +34,7 @@ from .model import (
     FREQUENCY_COLUMNS,
     Sample,
 )
-from .results import index_results
+from .results import index_results, read_table
 
 ROW_KINDS = ("gene_mutation", "gene_mutation_or_loss", "cn_loss", "fusion", "rearrangement",
              "karyotype")
@@ -281,15 +280,8 @@ def find_results(results: str | Path, suffixes: Sequence[str] = RESULT_SUFFIXES,
 
 
 def read_tsv(path: Path, required: Sequence[str]) -> list[dict[str, str]]:
-    """Rows of a contract TSV (`#` comment lines allowed), after checking its header."""
-    with open(path, encoding="utf-8", newline="") as handle:
-        lines = (line for line in handle if not line.startswith("#"))
-        reader = csv.DictReader(lines, delimiter="\t")
-        missing = [c for c in required if c not in (reader.fieldnames or ())]
-        if missing:
-            raise LenallInputError(f"missing column(s) {', '.join(missing)}", file=path,
-                                   line=1, hint="is this a lenall per-sample output?")
-        return list(reader)
+    """Rows of a per-sample contract TSV, read as `writers.write_tsv` writes it."""
+    return read_table(path, required).rows
 
 
 def read_json(path: Path) -> dict:
