@@ -8,7 +8,7 @@ assets/, MANE Select, CANONICAL, else that gene's most severe effect.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from ..assets import asset_rows
@@ -71,9 +71,20 @@ def variant_classification(consequence: str | None, ref: str, alt: str) -> str:
     """MAF Variant_Classification of the most severe SO term, as vcf2maf assigns it."""
     if not consequence:
         return "Targeted_Region"
+    mapped = _fixed_classification(consequence)
+    if mapped is not None:
+        return mapped
     ref_len = 0 if ref == "-" else len(ref)
     alt_len = 0 if alt == "-" else len(alt)
     return _classification(consequence, alt_len > ref_len, abs(ref_len - alt_len) % 3 == 0)
+
+
+@lru_cache(maxsize=4096)
+def _fixed_classification(consequence: str) -> str | None:
+    """The class when it does not depend on the alleles (None when it does: indel terms)."""
+    return _classification(consequence, False, True) if not any(
+        consequence_table().get(term, ("", 0))[0] == "by_type"
+        for term in re.split(r"[&,]", consequence)) else None
 
 
 @cache
@@ -96,7 +107,11 @@ def short_hgvsp(hgvsp: str | None) -> str | None:
     text = hgvsp.split(":", 1)[-1].replace("%3D", "=")
     if not text.startswith("p."):
         return text
-    return _AA3_RE.sub(lambda m: AA3[m.group(0)], text)
+    return _AA3_RE.sub(_one_letter, text)
+
+
+def _one_letter(match: re.Match) -> str:
+    return AA3[match.group(0)]
 
 
 def protein_position(short: str | None) -> int | None:
@@ -129,8 +144,8 @@ class Annotator:
                         f.get("BIOTYPE"), f.get("HGVSc"), f.get("HGVSp"), f.get("EXON"),
                         f.get("IMPACT"), f.get("CANONICAL"), f.get("MANE_SELECT"),
                         f.get("ALLELE_NUM"))
-            self.pop_idx = tuple(i for name, i in f.items() if _is_population_field(name))
-            self.subpop_idx = frozenset(i for name, i in f.items() if _is_subpopulation_field(name))
+            self.pop_fields = tuple((i, _is_subpopulation_field(name)) for name, i in f.items()
+                                    if _is_population_field(name))
             self.snpeff = False
         elif ann_fields:
             f = {name: i for i, name in enumerate(ann_fields)}
@@ -138,13 +153,12 @@ class Annotator:
                         f.get("Feature_ID"), f.get("Transcript_BioType"), f.get("HGVS.c"),
                         f.get("HGVS.p"), f.get("Rank"), f.get("Annotation_Impact"), None, None,
                         None)
-            self.pop_idx = ()
-            self.subpop_idx = frozenset()
+            self.pop_fields = ()
             self.snpeff = True
         else:
             raise ValueError("an Annotator needs CSQ or ANN fields")
         self.width = max(i for i in self.idx if i is not None) + 1
-        self.rank_cache: dict[tuple[str, str], tuple[int, int]] = {}
+        self.rank_cache: dict[tuple[str, str], int] = {}
 
     def entries(self, raw: str, allele: str, allele_num: int) -> list[list[str]]:
         a_i, n_i = self.idx[0], self.idx[11]
@@ -154,8 +168,12 @@ class Annotator:
             if "," not in raw:  # one entry
                 fields = raw.split("|", width)
                 return [fields] if fields[a_i] == allele else []
-            return [fields for fields in (entry.split("|", width) for entry in raw.split(","))
-                    if fields[a_i] == allele]
+            out = []
+            for entry in raw.split(","):
+                fields = entry.split("|", width)
+                if fields[a_i] == allele:
+                    out.append(fields)
+            return out
         out = []
         for entry in raw.split(","):
             fields = entry.split("|")
@@ -174,22 +192,29 @@ class Annotator:
     def population_afs(self, entries: list[list[str]]) -> tuple[float | None, float | None]:
         """(highest gnomAD / MAX_AF value, highest gnomAD sub-population AF) of the allele's CSQ
         entries ('&'-separated lists too); None when absent."""
+        if not entries or not self.pop_fields:
+            return None, None
+        fields = entries[0]
+        width = self.width
+        # `entries` leaves the fields after the ones used to choose unsplit, in one last item
+        rest = fields[width].split("|") if len(fields) == width + 1 else None
         best = best_subpop = None
-        subpop_idx = self.subpop_idx
-        for fields in entries[:1]:
-            if len(fields) == self.width + 1:  # the unsplit rest from `entries`
-                fields = fields[:-1] + fields[-1].split("|")
-            for i in self.pop_idx:
-                if i < len(fields) and fields[i]:
-                    for part in fields[i].split("&"):
-                        try:
-                            value = float(part)
-                        except ValueError:
-                            continue
-                        if best is None or value > best:
-                            best = value
-                        if i in subpop_idx and (best_subpop is None or value > best_subpop):
-                            best_subpop = value
+        for i, is_subpop in self.pop_fields:
+            if rest is not None and i >= width:
+                text = rest[i - width] if i - width < len(rest) else ""
+            else:
+                text = fields[i] if i < len(fields) else ""
+            if not text:
+                continue
+            for part in text.split("&"):
+                try:
+                    value = float(part)
+                except ValueError:
+                    continue
+                if best is None or value > best:
+                    best = value
+                if is_subpop and (best_subpop is None or value > best_subpop):
+                    best_subpop = value
         return best, best_subpop
 
     def choose(self, entries: list[list[str]], ref: str, alt: str) -> Effect:
@@ -205,7 +230,12 @@ class Annotator:
             gene = chosen[s_i] if s_i is not None else ""
         else:
             ranked = sorted(entries, key=self._rank_key)
-            best = next((f for f in ranked if s_i is not None and f[s_i]), ranked[0])
+            best = ranked[0]
+            if s_i is not None:
+                for fields in ranked:  # the most severe effect on a named gene
+                    if fields[s_i]:
+                        best = fields
+                        break
             gene = best[s_i] if s_i is not None else ""
             chosen = self._in_gene(ranked, gene, s_i, t_i, can_i, mane_i) if gene else best
         consequence = chosen[c_i].replace("&", ",") if c_i is not None else ""
@@ -223,34 +253,34 @@ class Annotator:
             (chosen[im_i] if im_i is not None else "") or None,
         )
 
-    def _rank_key(self, fields: list[str]) -> tuple[int, int]:
-        """(biotype rank, severity): protein-coding first, then the most severe consequence."""
+    def _rank_key(self, fields: list[str]) -> int:
+        """Protein-coding first, then the most severe consequence (lower ranks first)."""
         b_i, c_i = self.idx[4], self.idx[1]
         key = (fields[b_i] if b_i is not None else "", fields[c_i])
         rank = self.rank_cache.get(key)
         if rank is None:
             if len(self.rank_cache) > 10_000:
                 self.rank_cache.clear()
-            rank = self.rank_cache[key] = (_biotype_rank(key[0]), severity(key[1]))
+            rank = self.rank_cache[key] = _biotype_rank(key[0]) * 1000 + severity(key[1])
         return rank
 
     def _in_gene(self, ranked, gene, s_i, t_i, can_i, mane_i):
-        """Within the chosen gene: isoform override, MANE Select, CANONICAL, else most severe."""
-        in_gene = [f for f in ranked if f[s_i] == gene]
-        override = self.overrides.get(gene)
-        if override and t_i is not None:
-            for fields in in_gene:
-                if _strip_version(fields[t_i]) == override:
-                    return fields
-        if mane_i is not None:
-            for fields in in_gene:
-                if fields[mane_i]:
-                    return fields
-        if can_i is not None:
-            for fields in in_gene:
-                if fields[can_i] == "YES":
-                    return fields
-        return in_gene[0]
+        """Within the chosen gene: isoform override, MANE Select, CANONICAL, else the most
+        severe (`ranked`: most severe first)."""
+        override = self.overrides.get(gene) if t_i is not None else None
+        first = mane = canonical = None
+        for fields in ranked:
+            if fields[s_i] != gene:
+                continue
+            if override and _strip_version(fields[t_i]) == override:
+                return fields
+            if first is None:
+                first = fields
+            if mane is None and mane_i is not None and fields[mane_i]:
+                mane = fields
+            if canonical is None and can_i is not None and fields[can_i] == "YES":
+                canonical = fields
+        return mane or canonical or first
 
 
 def _is_population_field(name: str) -> bool:

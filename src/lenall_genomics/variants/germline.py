@@ -105,7 +105,7 @@ def germline_log10_lr(alt: int, depth: int, purity: float, hom_min_vaf: float = 
     return (best_g - best_s) / math.log(10)
 
 
-@dataclass
+@dataclass(slots=True)
 class Decision:
     status: str
     reason: str

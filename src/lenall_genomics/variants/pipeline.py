@@ -2,20 +2,22 @@
 
 Design (speed and memory; benchmarks/bench_variants.py compares records/s with a bare cyvcf2
 loop that only reads the same VCF, target ratio >= 0.5):
-- Streaming in batches of about 0.5 MB of VCF text: memory does not grow with the record count
+- Streaming in chunks of about 0.5 MB of VCF text: memory does not grow with the record count
   (readers/vcf.py reads ahead through a bounded queue; spool.py keeps one position group and a
   few thousand lines in memory; parsing caches are cleared when full).
 - cyvcf2 reads and checks the header only. Data lines are split as text (readers/vcf.py):
   cyvcf2 records and their numpy FORMAT arrays cost more than all the rest of the step. A thread
-  decompresses ahead (zlib releases the GIL).
+  decompresses ahead (ISA-L when installed, else zlib; both release the GIL).
 - Every allele gets a variants.tsv row, so every allele is annotated (gene, HGVS, class and CSQ
   population AF appear on filtered rows too). Per allele the work is kept small: CSQ entries
-  split only up to the fields used to choose, cached sort keys, one '\t'.join per row, spool
-  lines written in blocks. Driver classes and MAF rows are built for somatic calls only.
+  split only up to the fields used to choose, cached sort keys, one '\t'.join per row. Driver
+  classes and MAF rows are built for somatic calls only. The rows of a chunk go to the spools
+  as Blocks (spool.py): text joined once, not handled line by line again.
 - A large VCF (>= 4 MB on disk) on a machine with 2+ CPUs is decided in 2 forked worker
-  processes (`Decider.rows` on one batch of lines each); the main process reads, and spools
-  the results in input order, so the outputs are the same bytes as with one process. Not used
-  with --gtf, --population-vcf or --pon (open handles), or when the process has other threads.
+  processes (`Decider.rows` on one chunk each, sent as bytes); the main process reads, and
+  spools the Blocks in input order, so the outputs are the same bytes as with one process. Not
+  used with --gtf, --population-vcf or --pon (open handles), or when the process has other
+  threads.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from .germline import (
     is_common_variant,
 )
 from .keygenes import driver_class, hotspot
-from .spool import SortedSpool, sort_key
+from .spool import Block, SortedSpool, block, sort_key
 
 MAF_EXTRA_COLUMNS = ("t_vaf", "population_af", "status", "reason", "hotspot", "driver_class",
                      "driver_rule", "flags")
@@ -109,10 +111,10 @@ def run_variants(sample: str, outdir: str | Path, genome: str = "GRCh38", *,
     parallel = _worker_count(workers, source, gtf=gtf, population=population, panel=panel)
     try:
         for rows in _row_batches(source, decider, parallel):
-            for run in rows.tsv:
-                tsv_spool.extend(*run)
-            for run in rows.maf:
-                maf_spool.extend(*run)
+            for lines in rows.tsv:
+                tsv_spool.add_block(lines)
+            for lines in rows.maf:
+                maf_spool.add_block(lines)
             statuses.update(rows.statuses)
             reasons.update(rows.reasons)
             flagged.update(rows.flags)
@@ -156,11 +158,11 @@ Run = tuple[str, list[int], list[str], list[str]]  # chrom, positions, sort keys
 
 
 class Rows:
-    """Output of one batch: runs of one chromosome for each spool, and the counts."""
+    """Output of one batch: Blocks of lines for each spool, and the counts."""
 
     def __init__(self) -> None:
-        self.tsv: list[Run] = []
-        self.maf: list[Run] = []
+        self.tsv: list[Block] = []
+        self.maf: list[Block] = []
         self.statuses: Counter[str] = Counter()
         self.reasons: Counter[str] = Counter()
         self.flags: Counter[str] = Counter()
@@ -197,7 +199,9 @@ class Decider:
         out = Rows()
         annotate, population, panel = self.annotate, self.population, self.panel
         thresholds, paired, purity = self.thresholds, self.paired, self.purity
-        statuses, reasons, flagged = out.statuses, out.reasons, out.flags
+        statuses, reasons, flagged = [], [], []  # counted at the end, in one go
+        tsv: list[Run] = []
+        maf: list[Run] = []
         for call in calls:
             effect = annotate(call) if annotate else call.effect or UNANNOTATED_EFFECT
             if effect.variant_classification == UNANNOTATED:
@@ -209,23 +213,28 @@ class Decider:
                     call.population_af = known
             if panel is not None and not call.pon and call.vcf_filter is None:
                 call.pon = panel.contains(call.chrom, call.pos, call.ref, call.alt)
-            spot = hotspot(effect)
+            spot = hotspot(effect) if effect.hgvsp_short else None
             decision = decide(call, thresholds=thresholds, paired=paired, purity=purity,
                               hotspot=spot is not None, gene=effect.gene,
                               classification=effect.variant_classification)
-            if is_common_variant(call.subpop_af, thresholds):
+            if call.subpop_af is not None and is_common_variant(call.subpop_af, thresholds):
                 decision.flags.append(COMMON_VARIANT_FLAG)
-            statuses[decision.status] += 1
-            reasons[decision.reason] += 1
-            for flag in decision.flags:
-                flagged[flag] += 1
+            statuses.append(decision.status)
+            reasons.append(decision.reason)
+            if decision.flags:
+                flagged += decision.flags
             key = sort_key(call.pos, f"{call.ref}\t{call.alt}")
-            _append(out.tsv, call.chrom, call.pos, key, _tsv_line(call, effect, decision, spot))
+            _append(tsv, call.chrom, call.pos, key, _tsv_line(call, effect, decision, spot))
             if decision.status == "somatic":
                 klass, rule = driver_class(effect, spot)
                 row = maf_row(call, effect, decision, spot, klass, rule, sample=self.sample,
                               normal=self.normal, genome=self.genome)
-                _append(out.maf, call.chrom, call.pos, key, _maf_line(row))
+                _append(maf, call.chrom, call.pos, key, _maf_line(row))
+        out.tsv = [block(*run) for run in tsv]
+        out.maf = [block(*run) for run in maf]
+        out.statuses.update(statuses)
+        out.reasons.update(reasons)
+        out.flags.update(flagged)
         return out
 
 
@@ -259,8 +268,8 @@ def _row_batches(source, decider: Decider, workers: int):
         if workers > 1:
             yield from _parallel_row_batches(source, decider, workers)
             return
-        for lines in source.line_batches():
-            yield decider.rows(source.calls(lines))
+        for chunk in source.chunks():
+            yield decider.rows(source.calls(chunk))
         return
     calls = iter(source)
     while batch := list(islice(calls, _BATCH_CALLS)):
@@ -275,13 +284,15 @@ def _start_worker(source: VcfCalls, decider: Decider) -> None:
     _WORKER = (source, decider)
 
 
-def _decide_lines(lines: list[str], first_record: int) -> Rows:
-    """In a worker: rows of a batch of VCF lines, with the reader's counts for the batch."""
+def _decide_chunk(chunk: bytes, first_record: int) -> Rows:
+    """In a worker: rows of a chunk of VCF lines, with the reader's counts for the chunk.
+    `first_record` (lines before the chunk) numbers the records in error messages."""
     source, decider = _WORKER
     source.records, source.alleles, source.multiallelic_records = first_record, 0, 0
     source.skipped = Counter()
-    rows = decider.rows(source.calls(lines))
-    rows.reader = (source.alleles, source.multiallelic_records, source.skipped)
+    rows = decider.rows(source.calls(chunk))
+    rows.reader = (source.records - first_record, source.alleles, source.multiallelic_records,
+                   source.skipped)
     return rows
 
 
@@ -296,10 +307,11 @@ def _parallel_row_batches(source: VcfCalls, decider: Decider, workers: int):
                              initargs=(source, decider)) as pool:
         pool.submit(int).result()  # fork now, before the reading thread starts
         pending: deque = deque()
+        lines_before = 0
         try:
-            for lines in source.line_batches():
-                pending.append(pool.submit(_decide_lines, lines, source.records))
-                source.records += len(lines)  # as the reader counts them
+            for chunk in source.chunks():  # bytes: cheap to send, split in the worker
+                pending.append(pool.submit(_decide_chunk, chunk, lines_before))
+                lines_before += chunk.count(b"\n")
                 if len(pending) > workers:
                     yield _merge_reader_counts(source, pending.popleft())
             while pending:
@@ -311,7 +323,8 @@ def _parallel_row_batches(source: VcfCalls, decider: Decider, workers: int):
 
 def _merge_reader_counts(source: VcfCalls, future) -> Rows:
     rows = future.result()
-    alleles, multiallelic, skipped = rows.reader
+    records, alleles, multiallelic, skipped = rows.reader
+    source.records += records
     source.alleles += alleles
     source.multiallelic_records += multiallelic
     source.skipped.update(skipped)
@@ -354,24 +367,28 @@ def _counts_text(depth: int | None, alt: int | None) -> str:
         vaf = MISSING
     else:
         vaf = f"{alt / depth:.4f}".rstrip("0").rstrip(".") or "0"
-    return (f"{MISSING if depth is None else depth}\t{MISSING if alt is None else alt}\t{vaf}")
+    return f"{MISSING if depth is None else depth}\t{MISSING if alt is None else alt}\t{vaf}"
 
 
-def _maf_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    return maf_value(value)
+_NO_TEXT = ("",) * len(SAMPLE_MAF_COLUMNS)
 
 
-def _maf_line(row: dict) -> str:
-    return "\t".join([v if v.__class__ is str else str(v) if v.__class__ is int
-                      else _maf_text(v) for v in map(row.get, SAMPLE_MAF_COLUMNS)])
+def _maf_line(row: dict[str, str]) -> str:
+    return "\t".join(map(row.get, SAMPLE_MAF_COLUMNS, _NO_TEXT))
+
+
+_AF_TEXT: dict[float, str] = {}  # population AFs repeat (Mutect2 POPAF, gnomAD values)
 
 
 def _af(value: float | None) -> str:
-    return MISSING if value is None else f"{value:.3g}"
+    if value is None:
+        return MISSING
+    text = _AF_TEXT.get(value)
+    if text is None:
+        if len(_AF_TEXT) >= 4096:
+            _AF_TEXT.clear()
+        text = _AF_TEXT[value] = f"{value:.3g}"
+    return text
 
 
 def _tsv_line(call: Call, effect: Effect, decision, spot: str | None) -> str:
@@ -379,8 +396,10 @@ def _tsv_line(call: Call, effect: Effect, decision, spot: str | None) -> str:
         call.chrom, str(call.pos), call.ref, call.alt, effect.gene or MISSING,
         effect.transcript or MISSING, effect.hgvsc or MISSING, effect.hgvsp or MISSING,
         effect.consequence or MISSING, effect.variant_classification,
-        _counts_text(call.t_depth, call.t_alt), _counts_text(call.n_depth, call.n_alt),
-        _af(call.population_af),
+        _counts_text(call.t_depth, call.t_alt),
+        _NO_COUNTS if call.n_depth is None and call.n_alt is None
+        else _counts_text(call.n_depth, call.n_alt),
+        MISSING if call.population_af is None else _af(call.population_af),
         decision.status, decision.reason, spot or MISSING, ";".join(decision.flags) or MISSING,
     ))
 
@@ -406,26 +425,35 @@ def maf_alleles(pos: int, ref: str, alt: str) -> tuple[int, int, str, str, str]:
 
 
 def maf_row(call: Call, effect: Effect, decision, spot: str | None, klass: str, rule: str, *,
-            sample: str, normal: str | None, genome: str) -> dict:
+            sample: str, normal: str | None, genome: str) -> dict[str, str]:
+    """The MAF row of a somatic call, each value as its MAF text ('' when unknown)."""
     start, end, ref, alt, kind = maf_alleles(call.pos, call.ref, call.alt)
+    t_vaf = call.t_vaf
     return {
-        "Hugo_Symbol": effect.gene or "Unknown", "Entrez_Gene_Id": 0, "Center": ".",
-        "NCBI_Build": genome, "Chromosome": call.chrom, "Start_Position": start,
-        "End_Position": end, "Strand": "+",
+        "Hugo_Symbol": effect.gene or "Unknown", "Entrez_Gene_Id": "0", "Center": ".",
+        "NCBI_Build": genome, "Chromosome": call.chrom, "Start_Position": str(start),
+        "End_Position": str(end), "Strand": "+",
         "Variant_Classification": (effect.variant_classification
                                    if effect.variant_classification != UNANNOTATED
                                    else "Targeted_Region"),
         "Variant_Type": kind, "Reference_Allele": ref, "Tumor_Seq_Allele1": ref,
         "Tumor_Seq_Allele2": alt, "Tumor_Sample_Barcode": sample,
-        "Matched_Norm_Sample_Barcode": normal, "Match_Norm_Seq_Allele1": ref if normal else None,
-        "Match_Norm_Seq_Allele2": ref if normal else None, "Mutation_Status": "Somatic",
-        "HGVSc": effect.hgvsc, "HGVSp": effect.hgvsp, "HGVSp_Short": effect.hgvsp_short,
-        "Transcript_ID": effect.transcript, "Exon_Number": effect.exon,
-        "t_depth": call.t_depth, "t_ref_count": call.t_ref, "t_alt_count": call.t_alt,
-        "n_depth": call.n_depth, "n_ref_count": call.n_ref, "n_alt_count": call.n_alt,
-        "Consequence": effect.consequence, "IMPACT": effect.impact,
-        "FILTER": "PASS", "t_vaf": call.t_vaf, "population_af": _af(call.population_af)
-        if call.population_af is not None else None, "status": decision.status,
-        "reason": decision.reason, "hotspot": spot, "driver_class": klass, "driver_rule": rule,
-        "flags": ";".join(decision.flags) or None,
+        "Matched_Norm_Sample_Barcode": normal or "",
+        "Match_Norm_Seq_Allele1": ref if normal else "",
+        "Match_Norm_Seq_Allele2": ref if normal else "", "Mutation_Status": "Somatic",
+        "HGVSc": effect.hgvsc or "", "HGVSp": effect.hgvsp or "",
+        "HGVSp_Short": effect.hgvsp_short or "", "Transcript_ID": effect.transcript or "",
+        "Exon_Number": effect.exon or "",
+        "t_depth": _int_text(call.t_depth), "t_ref_count": _int_text(call.t_ref),
+        "t_alt_count": _int_text(call.t_alt), "n_depth": _int_text(call.n_depth),
+        "n_ref_count": _int_text(call.n_ref), "n_alt_count": _int_text(call.n_alt),
+        "Consequence": effect.consequence or "", "IMPACT": effect.impact or "",
+        "FILTER": "PASS", "t_vaf": "" if t_vaf is None else maf_value(t_vaf),
+        "population_af": "" if call.population_af is None else _af(call.population_af),
+        "status": decision.status, "reason": decision.reason, "hotspot": spot or "",
+        "driver_class": klass, "driver_rule": rule, "flags": ";".join(decision.flags),
     }
+
+
+def _int_text(value: int | None) -> str:
+    return "" if value is None else str(value)

@@ -11,7 +11,12 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from array import array
+from bisect import bisect_left
+from itertools import compress, islice
+from operator import eq, le
 from pathlib import Path
+from typing import NamedTuple
 
 from ..genome import CHROMOSOMES
 from ..writers import atomic_open
@@ -19,7 +24,7 @@ from ..writers import atomic_open
 _RANK = {name: i for i, name in enumerate(CHROMOSOMES + ("MT",))}
 _SEP = "\x1f"
 _PENDING_LINES = 4096
-_COPY_CHARS = 1 << 20
+_COPY_BYTES = 1 << 20
 
 
 def chrom_order(chrom: str) -> tuple[int, str]:
@@ -35,6 +40,42 @@ def _key_then_line(item: tuple[str, str]) -> str:
     return f"{item[0]}{_SEP}{item[1]}"
 
 
+class Block(NamedTuple):
+    """Lines of one chromosome in input order, ready to send between processes: positions, and
+    the keys and lines each joined by newlines. `grouped`: positions never go down and the lines
+    of one position are already in spool order, so `SortedSpool.add_block` can take the text
+    without looking at each line."""
+
+    chrom: str
+    positions: array
+    keys: str
+    lines: str
+    grouped: bool
+
+
+def block(chrom: str, positions: list[int], keys: list[str], lines: list[str]) -> Block:
+    """A Block of lines (in input order) with their positions and `sort_key`s."""
+    grouped = all(map(le, positions, islice(positions, 1, None)))
+    if grouped:  # sort the lines of each repeated position (a split multi-allelic record)
+        for start, end in _repeats(positions):
+            pairs = sorted(zip(keys[start:end], lines[start:end], strict=True),
+                           key=_key_then_line)
+            keys[start:end] = [key for key, _ in pairs]
+            lines[start:end] = [line for _, line in pairs]
+    return Block(chrom, array("q", positions), "\n".join(keys), "\n".join(lines), grouped)
+
+
+def _repeats(positions: list[int]) -> list[list[int]]:
+    """[start, end) of each stretch of one repeated position, in positions that never go down."""
+    stretches: list[list[int]] = []
+    for i in compress(range(1, len(positions)), map(eq, positions, islice(positions, 1, None))):
+        if stretches and stretches[-1][1] == i:
+            stretches[-1][1] = i + 1
+        else:
+            stretches.append([i - 1, i + 1])
+    return stretches
+
+
 class SortedSpool:
     """Lines with (chromosome, position, key), written sorted by `write`."""
 
@@ -48,10 +89,37 @@ class SortedSpool:
         self.group_pos = -1
         self.pending_keys: list[str] = []  # sorted, of the current chromosome, not yet written
         self.pending_lines: list[str] = []
+        self.pending_count = 0  # lines in pending_lines
         self.count = 0
 
     def add(self, chrom: str, pos: int, tie: str, line: str) -> None:
         self.extend(chrom, [pos], [sort_key(pos, tie)], [line])
+
+    def add_block(self, lines: Block) -> None:
+        """Add a Block. A grouped one that starts a new position goes in as text: the lines of
+        its last position stay open (the next block may go on with them), the rest is pending."""
+        chrom, positions, keys_text, lines_text, grouped = lines
+        count = len(positions)
+        if not count:
+            return
+        first, last = positions[0], positions[-1]
+        if (not grouped or first < self.last_pos.get(chrom, -1)
+                or (chrom == self.current and first == self.group_pos)):
+            self.extend(chrom, positions, keys_text.split("\n"), lines_text.split("\n"))
+            return
+        self.count += count
+        self._start_group(chrom, first)
+        tail = count - bisect_left(positions, last)  # lines at the last position
+        head_keys, tail_keys = _cut_tail(keys_text, tail)
+        head_lines, tail_lines = _cut_tail(lines_text, tail)
+        if head_keys is not None:  # pending items may hold several lines: joined by newlines
+            self.pending_keys.append(head_keys)
+            self.pending_lines.append(head_lines)
+            self.pending_count += count - tail
+        self.group = list(zip(tail_keys, tail_lines, strict=True))
+        self.group_pos = self.last_pos[chrom] = last
+        if self.pending_count >= _PENDING_LINES:
+            self._write_pending()
 
     def extend(self, chrom: str, positions: list[int], keys: list[str], lines: list[str]) -> None:
         """Add lines of one chromosome in input order, with their `sort_key`s."""
@@ -59,7 +127,8 @@ class SortedSpool:
         if not lines:
             return
         # stretches of strictly increasing positions (a multi-allelic record repeats one)
-        cuts = [i for i in range(1, len(positions)) if positions[i] <= positions[i - 1]]
+        cuts = list(compress(range(1, len(positions)),
+                             map(le, islice(positions, 1, None), positions)))
         start = 0
         for end in cuts + [len(lines)]:
             self._extend_increasing(chrom, positions[start:end], keys[start:end],
@@ -77,9 +146,10 @@ class SortedSpool:
         self._start_group(chrom, positions[0])
         self.pending_keys += keys[:-1]
         self.pending_lines += lines[:-1]
+        self.pending_count += len(lines) - 1
         self.group.append((keys[-1], lines[-1]))
         self.group_pos = self.last_pos[chrom] = positions[-1]
-        if len(self.pending_lines) >= _PENDING_LINES:
+        if self.pending_count >= _PENDING_LINES:
             self._write_pending()
 
     def _start_group(self, chrom: str, pos: int) -> None:
@@ -99,8 +169,9 @@ class SortedSpool:
                 group.sort(key=_key_then_line)
             self.pending_keys += [key for key, _ in group]
             self.pending_lines += [line for _, line in group]
+            self.pending_count += len(group)
             self.group = []
-            if len(self.pending_lines) >= _PENDING_LINES:
+            if self.pending_count >= _PENDING_LINES:
                 self._write_pending()
 
     def _write_pending(self) -> None:
@@ -115,32 +186,38 @@ class SortedSpool:
             with open(path, "a", encoding="utf-8", newline="") as part:
                 part.write("\n".join(items))
                 part.write("\n")
-        self.pending_keys, self.pending_lines = [], []
+        self.pending_keys, self.pending_lines, self.pending_count = [], [], 0
 
     def write(self, path: Path, header_lines: list[str]) -> int:
         """Assemble the sorted output file at `path` (atomically) and remove the temp files."""
         self._close_group()
         self._write_pending()
         try:
-            with atomic_open(path) as out:
-                for line in header_lines:
-                    out.write(line + "\n")
+            with atomic_open(path, "wb") as out:
+                out.write("".join(line + "\n" for line in header_lines).encode())
                 for chrom in sorted(self.files, key=chrom_order):
                     lines_path, keys_path = self.files[chrom]
                     if chrom in self.unsorted:
                         _write_sorted(out, lines_path, keys_path)
                         continue
-                    with open(lines_path, encoding="utf-8", newline="") as part:
-                        while chunk := part.read(_COPY_CHARS):
-                            out.write(chunk)
+                    with open(lines_path, "rb") as part:  # UTF-8 already: copied as bytes
+                        shutil.copyfileobj(part, out, _COPY_BYTES)
         finally:
             self.close()
         return self.count
 
     def close(self) -> None:
-        self.group, self.pending_keys, self.pending_lines = [], [], []
+        self.group, self.pending_keys, self.pending_lines, self.pending_count = [], [], [], 0
         if self.dir.exists():
             shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _cut_tail(text: str, tail: int) -> tuple[str | None, list[str]]:
+    """(the text before its last `tail` lines, or None when that is all of it; those lines)."""
+    parts = text.rsplit("\n", tail)
+    if len(parts) > tail:
+        return parts[0], parts[1:]
+    return None, parts
 
 
 def _write_sorted(out, lines_path: Path, keys_path: Path) -> None:
@@ -149,5 +226,4 @@ def _write_sorted(out, lines_path: Path, keys_path: Path) -> None:
             open(keys_path, encoding="utf-8", newline="\n") as keys:
         rows = [(key.rstrip("\n"), line.rstrip("\n")) for key, line in zip(keys, lines, strict=True)]
     rows.sort(key=_key_then_line)
-    for _, line in rows:
-        out.write(line + "\n")
+    out.write("".join(line + "\n" for _, line in rows).encode())
