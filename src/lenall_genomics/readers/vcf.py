@@ -442,6 +442,103 @@ def _drop_header(chunk: bytes) -> tuple[bytes, bool]:
     return b"", True
 
 
+_PIECE = 1 << 17  # compressed bytes per piece of a BGZF file (about 0.5 MB of VCF text)
+
+
+def data_pieces(path: Path) -> Iterator[tuple[bytes, bool]]:
+    """The data part of a VCF (header left out) in pieces that need not end at a line end, for
+    parsing in worker processes: (runs of whole BGZF blocks still compressed, True), so that the
+    workers inflate them (`inflate`), else (text, False)."""
+    if is_bgzf(path):
+        pieces = ((piece, True) for piece in _bgzf_pieces(path))
+    else:
+        pieces = ((piece, False) for piece in _text_pieces(path))
+    pending = b""
+    for data, compressed in pieces:
+        text = pending + (inflate(data) if compressed else data)
+        rest, in_header = _drop_header(text)
+        if not in_header:
+            if rest:
+                yield rest, False
+            break
+        pending = text[text.rfind(b"\n") + 1:]  # a header line that goes on in the next piece
+    yield from pieces
+
+
+def is_bgzf(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        head = handle.read(1024)
+    try:
+        return bool(head) and _bgzf_block_size(head, 0) is not None
+    except ValueError:
+        return False
+
+
+def inflate(data: bytes) -> bytes:
+    """Decompress gzip members (BGZF blocks), through ISA-L when installed."""
+    try:
+        from isal.igzip import decompress
+    except ImportError:
+        from gzip import decompress
+    return decompress(data)
+
+
+def _bgzf_pieces(path: Path) -> Iterator[bytes]:
+    """Runs of whole BGZF blocks of about `_PIECE` bytes, cut from large reads of the file."""
+    with open(path, "rb") as handle:
+        buffer = b""
+        while more := handle.read(_PIECE * 16):
+            buffer += more
+            end = 0
+            while (cut := _blocks_end(buffer, end, _PIECE)) is not None:
+                yield buffer[end:cut]
+                end = cut
+            buffer = buffer[end:]
+        while buffer:  # the last blocks, fewer than _PIECE bytes
+            cut = _blocks_end(buffer, 0, len(buffer))
+            if cut is None:
+                raise ValueError("truncated BGZF block")
+            yield buffer[:cut]
+            buffer = buffer[cut:]
+
+
+def _blocks_end(buffer: bytes, start: int, size: int) -> int | None:
+    """The end of the first whole BGZF blocks from `start` that add up to `size` bytes or more
+    (None when the buffer ends first)."""
+    at = start
+    while at - start < size:
+        length = _bgzf_block_size(buffer, at)
+        if length is None or at + length > len(buffer):
+            return None
+        at += length
+    return at
+
+
+def _bgzf_block_size(buffer: bytes, at: int) -> int | None:
+    """Size of the BGZF block (a gzip member whose 'BC' extra field gives it) at `at`; None when
+    the buffer ends within its header; ValueError when it is not one."""
+    if at + 12 > len(buffer):
+        return None
+    if buffer[at:at + 4] != b"\x1f\x8b\x08\x04":
+        raise ValueError("not a BGZF block")
+    extra_end = at + 12 + int.from_bytes(buffer[at + 10:at + 12], "little")
+    if extra_end > len(buffer):
+        return None
+    field = at + 12
+    while field + 4 <= extra_end:
+        length = int.from_bytes(buffer[field + 2:field + 4], "little")
+        if buffer[field:field + 2] == b"BC" and length == 2:
+            return int.from_bytes(buffer[field + 4:field + 6], "little") + 1
+        field += 4 + length
+    raise ValueError("gzip member without a BGZF block size")
+
+
+def _text_pieces(path: Path) -> Iterator[bytes]:
+    with _open_binary(path) as handle:
+        while piece := handle.read(_CHUNK):
+            yield piece
+
+
 def _float32(text: str) -> float:
     try:
         return _F32.unpack(_F32.pack(float(text)))[0]
@@ -676,6 +773,13 @@ class VcfCalls:
         try:
             yield from data_chunks(self.layout.path)
         except Exception as error:  # unreadable compressed data
+            raise self._read_error(error) from None
+
+    def pieces(self) -> Iterator[tuple[bytes, bool]]:
+        """The data lines in pieces for worker processes (see `data_pieces`)."""
+        try:
+            yield from data_pieces(self.layout.path)
+        except (OSError, ValueError, EOFError) as error:  # unreadable compressed data
             raise self._read_error(error) from None
 
     def _read_error(self, error: Exception) -> LenallInputError:

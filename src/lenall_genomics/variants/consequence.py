@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from ..assets import asset_rows
@@ -20,6 +21,7 @@ AA3 = {
     "Sec": "U", "Pyl": "O", "Xaa": "X",
 }
 _AA3_RE = re.compile("|".join(AA3))
+_SIMPLE_CHANGE = re.compile(r"p\.([A-Z][a-z]{2})(\d+)([A-Z][a-z]{2}|=)$")
 TRUNCATING = frozenset({"Nonsense_Mutation", "Frame_Shift_Del", "Frame_Shift_Ins", "Splice_Site",
                         "Translation_Start_Site", "Nonstop_Mutation"})
 UNANNOTATED = "unannotated"
@@ -107,6 +109,11 @@ def short_hgvsp(hgvsp: str | None) -> str | None:
     text = hgvsp.split(":", 1)[-1].replace("%3D", "=")
     if not text.startswith("p."):
         return text
+    simple = _SIMPLE_CHANGE.match(text)  # most are one residue: 'p.Arg175His', 'p.Gly12='
+    if simple is not None:
+        ref, position, alt = simple.groups()
+        if ref in AA3 and (alt == "=" or alt in AA3):
+            return f"p.{AA3[ref]}{position}{AA3.get(alt, alt)}"
     return _AA3_RE.sub(_one_letter, text)
 
 
@@ -158,6 +165,10 @@ class Annotator:
         else:
             raise ValueError("an Annotator needs CSQ or ANN fields")
         self.width = max(i for i in self.idx if i is not None) + 1
+        # the population fields, when all come after those used to choose (VEP's usual order)
+        offsets = [i - self.width for i, _ in self.pop_fields]
+        self.pop_getter = itemgetter(*offsets) if offsets and min(offsets) >= 0 else None
+        self.pop_last = max(offsets, default=0)
         self.rank_cache: dict[tuple[str, str], int] = {}
 
     def entries(self, raw: str, allele: str, allele_num: int) -> list[list[str]]:
@@ -198,6 +209,10 @@ class Annotator:
         width = self.width
         # `entries` leaves the fields after the ones used to choose unsplit, in one last item
         rest = fields[width].split("|") if len(fields) == width + 1 else None
+        getter = self.pop_getter
+        if rest is not None and getter is not None and len(rest) > self.pop_last:
+            if not any(getter(rest)):  # most variants have no population frequency
+                return None, None
         best = best_subpop = None
         for i, is_subpop in self.pop_fields:
             if rest is not None and i >= width:

@@ -30,7 +30,7 @@ from ..errors import LenallInputError
 from ..genome import check_genome
 from ..model import VARIANT_COLUMNS, VARIANT_STATUSES
 from ..readers.maf import MAF_COLUMNS, MAF_VERSION_LINE, maf_value
-from ..readers.vcf import Call, VcfCalls, open_vcf
+from ..readers.vcf import Call, VcfCalls, inflate, open_vcf
 from ..writers import MISSING, write_json
 from .consequence import UNANNOTATED, UNANNOTATED_EFFECT, Annotator, Effect
 from .germline import (
@@ -168,6 +168,10 @@ class Rows:
         self.flags: Counter[str] = Counter()
         self.unannotated = 0
         self.reader: tuple | None = None  # reader counts, when decided in a worker process
+        # a piece of VCF text decided in a worker: the text before its first line end and after
+        # its last (the main process joins them to the neighbouring pieces' ends)
+        self.head = self.tail = b""
+        self.no_line_end = False
 
 
 def _append(runs: list[Run], chrom: str, pos: int, key: str, line: str) -> None:
@@ -284,51 +288,86 @@ def _start_worker(source: VcfCalls, decider: Decider) -> None:
     _WORKER = (source, decider)
 
 
-def _decide_chunk(chunk: bytes, first_record: int) -> Rows:
-    """In a worker: rows of a chunk of VCF lines, with the reader's counts for the chunk.
-    `first_record` (lines before the chunk) numbers the records in error messages."""
+def _decide_piece(data: bytes, compressed: bool) -> Rows:
+    """In a worker: rows of the whole lines of a piece of the VCF, with the reader's counts."""
     source, decider = _WORKER
-    source.records, source.alleles, source.multiallelic_records = first_record, 0, 0
+    source.records = source.alleles = source.multiallelic_records = 0
     source.skipped = Counter()
-    rows = decider.rows(source.calls(chunk))
-    rows.reader = (source.records - first_record, source.alleles, source.multiallelic_records,
-                   source.skipped)
+    rows = _piece_rows(source, decider, data, compressed)
+    rows.reader = (source.records, source.alleles, source.multiallelic_records, source.skipped)
+    return rows
+
+
+def _piece_rows(source: VcfCalls, decider: Decider, data: bytes, compressed: bool) -> Rows:
+    text = inflate(data) if compressed else data
+    first = text.find(b"\n")
+    if first < 0:  # inside one long line
+        rows = Rows()
+        rows.head, rows.no_line_end = text, True
+        return rows
+    last = text.rfind(b"\n")
+    rows = decider.rows(source.calls(text[first + 1:last + 1]))
+    rows.head, rows.tail = text[:first], text[last + 1:]
     return rows
 
 
 def _parallel_row_batches(source: VcfCalls, decider: Decider, workers: int):
-    """Batches decided by forked worker processes; results are taken in submission order and
-    at most workers + 1 batches are in flight, so the output order and the memory bound hold."""
+    """Pieces of the VCF decided by forked worker processes: BGZF blocks are sent compressed and
+    inflated by the workers. The main process joins the line cut at each piece boundary and
+    decides it, takes the results in submission order (at most workers + 1 pieces in flight),
+    so the output order, the record numbers and the memory bound hold."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                              initargs=(source, decider)) as pool:
-        pool.submit(int).result()  # fork now, before the reading thread starts
+        pool.submit(int).result()  # fork now
         pending: deque = deque()
-        lines_before = 0
+        carry = [b""]  # the start of a line cut by a piece boundary
         try:
-            for chunk in source.chunks():  # bytes: cheap to send, split in the worker
-                pending.append(pool.submit(_decide_chunk, chunk, lines_before))
-                lines_before += chunk.count(b"\n")
+            for data, compressed in source.pieces():
+                pending.append((pool.submit(_decide_piece, data, compressed), data, compressed))
                 if len(pending) > workers:
-                    yield _merge_reader_counts(source, pending.popleft())
+                    yield from _joined_rows(source, decider, pending.popleft(), carry)
             while pending:
-                yield _merge_reader_counts(source, pending.popleft())
+                yield from _joined_rows(source, decider, pending.popleft(), carry)
+            if carry[0]:  # the last line, without a line end
+                yield decider.rows(source.calls(carry[0] + b"\n"))
         finally:
-            for future in pending:
+            for future, _, _ in pending:
                 future.cancel()
 
 
-def _merge_reader_counts(source: VcfCalls, future) -> Rows:
-    rows = future.result()
+def _joined_rows(source: VcfCalls, decider: Decider, item: tuple, carry: list[bytes]):
+    """Rows of the line ending in this piece, then of the piece's own lines."""
+    future, data, compressed = item
+    try:
+        rows = future.result()
+    except Exception:  # decide it here, so that the error names the right record
+        rows = None
+    if rows is not None and rows.no_line_end:
+        carry[0] += rows.head
+        return
+    if rows is None:
+        text = inflate(data) if compressed else data
+        first = text.find(b"\n")
+        if first < 0:
+            carry[0] += text
+            return
+        yield decider.rows(source.calls(carry[0] + text[:first + 1]))
+        rows = _piece_rows(source, decider, data, compressed)  # raises again, numbered
+        carry[0] = rows.tail
+        yield rows
+        return
+    yield decider.rows(source.calls(carry[0] + rows.head + b"\n"))
     records, alleles, multiallelic, skipped = rows.reader
     source.records += records
     source.alleles += alleles
     source.multiallelic_records += multiallelic
     source.skipped.update(skipped)
-    return rows
+    carry[0] = rows.tail
+    yield rows
 
 
 def _vcf_annotation(layout, genome: str, gtf, fasta):
@@ -366,8 +405,23 @@ def _counts_text(depth: int | None, alt: int | None) -> str:
     if alt is None or not depth:
         vaf = MISSING
     else:
-        vaf = f"{alt / depth:.4f}".rstrip("0").rstrip(".") or "0"
+        vaf = _vaf_text(alt, depth)
     return f"{MISSING if depth is None else depth}\t{MISSING if alt is None else alt}\t{vaf}"
+
+
+# "0", "0.0001" ... "0.9999", "1": a VAF rounded to 4 decimals, trailing zeros dropped
+_FOUR_DECIMALS = tuple(f"{q / 10_000:.4f}".rstrip("0").rstrip(".") for q in range(10_001))
+
+
+def _vaf_text(alt: int, depth: int) -> str:
+    """alt / depth as f"{alt / depth:.4f}" without trailing zeros, in integer arithmetic: the
+    same text, since the float is on the same side of a rounding midpoint as the fraction unless
+    the fraction is on it (then the float is formatted)."""
+    if 0 <= alt <= depth < 1_000_000_000:
+        quotient, remainder = divmod(alt * 10_000, depth)
+        if 2 * remainder != depth:
+            return _FOUR_DECIMALS[quotient + (2 * remainder > depth)]
+    return f"{alt / depth:.4f}".rstrip("0").rstrip(".") or "0"
 
 
 _NO_TEXT = ("",) * len(SAMPLE_MAF_COLUMNS)
@@ -392,10 +446,10 @@ def _af(value: float | None) -> str:
 
 
 def _tsv_line(call: Call, effect: Effect, decision, spot: str | None) -> str:
+    gene, transcript, consequence, classification, hgvsc, hgvsp = effect[:6]
     return "\t".join((
-        call.chrom, str(call.pos), call.ref, call.alt, effect.gene or MISSING,
-        effect.transcript or MISSING, effect.hgvsc or MISSING, effect.hgvsp or MISSING,
-        effect.consequence or MISSING, effect.variant_classification,
+        call.chrom, str(call.pos), call.ref, call.alt, gene or MISSING, transcript or MISSING,
+        hgvsc or MISSING, hgvsp or MISSING, consequence or MISSING, classification,
         _counts_text(call.t_depth, call.t_alt),
         _NO_COUNTS if call.n_depth is None and call.n_alt is None
         else _counts_text(call.n_depth, call.n_alt),
