@@ -65,7 +65,7 @@ def test_blocks_and_single_lines_give_the_sorted_file(tmp_path, seed, shuffled):
 
     one_by_one = SortedSpool(tmp_path)
     for chrom, pos, key, line in records:
-        one_by_one.extend(chrom, [pos], [key], [line])
+        one_by_one.extend(chrom, [pos], [key.encode()], [line.encode()])
     assert _written(one_by_one, tmp_path) == expected
 
     in_blocks = SortedSpool(tmp_path)

@@ -130,6 +130,92 @@ def test_outputs_do_not_depend_on_workers(tmp_path, monkeypatch):
     assert len(made["1"]) == 3
 
 
+def _compressed(vcf, kind: str, tmp_path):
+    """The VCF as it is, bgzipped (BGZF blocks) or plain-gzipped (one gzip member)."""
+    import gzip
+
+    import pysam
+
+    if kind == "plain":
+        return vcf
+    out = tmp_path / f"{vcf.stem}.{kind}.vcf.gz"
+    if kind == "bgzip":
+        pysam.tabix_compress(str(vcf), str(out), force=True)
+    else:
+        out.write_bytes(gzip.compress(vcf.read_bytes()))
+    return out
+
+
+def _long_header_records(n: int) -> str:
+    """A header longer than a small piece, multi-allelic records, a blank line, CRLF ends."""
+    contigs = "".join(f"##contig=<ID=chrUn_{i},length=1000>\n" for i in range(300))
+    lines = [f"chr4\t{105_000_000 + 7 * i}\t.\tC\tT\t.\tPASS\tCSQ={_csq('T')}\t"
+             f"GT:AD:DP:AF\t0/1:{20 + i % 50},5:{25 + i % 50}:0.1" for i in range(n)]
+    lines[10] = lines[10].replace("\tC\tT\t", "\tCTT\tC,CT\t").replace(",5:", ",5,3:")
+    lines[20] += "\r"
+    lines.insert(30, "")
+    return HEADER.replace("#CHROM", contigs + "#CHROM") + "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("kind", ["plain", "bgzip", "gzip"])
+def test_workers_join_lines_cut_at_piece_boundaries(tmp_path, monkeypatch, kind):
+    """Pieces of a few kB (BGZF blocks sent compressed, or text) cut lines anywhere: the rows,
+    their order and the counts are those of one process."""
+    from lenall_genomics.readers import vcf as vcf_reader
+
+    monkeypatch.setattr(vcf_reader, "_PIECE", 3000)
+    monkeypatch.setattr(vcf_reader, "_CHUNK", 5000)
+    plain = tmp_path / "cut.vcf"
+    plain.write_text(_long_header_records(3000))  # several BGZF blocks of 64 kB of text
+    vcf = _compressed(plain, kind, tmp_path)
+    made = {}
+    for workers in (1, 2):
+        out = tmp_path / f"{kind}{workers}"
+        qc = run_variants("T1", out, vcf=vcf, workers=workers)
+        made[workers] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    assert made[1] == made[2]
+    assert qc["records_read"] == 3000
+    assert qc["alleles_considered"] == 3001 and qc["multiallelic_records_split"] == 1
+
+
+@pytest.mark.parametrize("kind", ["plain", "bgzip"])
+def test_a_bad_record_is_named_by_its_line_with_workers(tmp_path, monkeypatch, kind):
+    from lenall_genomics.errors import LenallInputError
+    from lenall_genomics.readers import vcf as vcf_reader
+
+    monkeypatch.setattr(vcf_reader, "_PIECE", 3000)
+    monkeypatch.setattr(vcf_reader, "_CHUNK", 5000)
+    lines = _many_records(400).splitlines()
+    lines[250] = lines[250].replace("\t105", "\tpos105", 1)
+    plain = tmp_path / "bad.vcf"
+    plain.write_text(HEADER + "\n".join(lines) + "\n")
+    vcf = _compressed(plain, kind, tmp_path)
+    header_lines = HEADER.count("\n")
+    for workers in (1, 2):
+        with pytest.raises(LenallInputError) as error:
+            run_variants("T1", tmp_path / f"out{workers}", vcf=vcf, workers=workers)
+        assert error.value.line == header_lines + 251
+        assert error.value.field == "POS"
+
+
+def test_data_pieces_are_the_data_lines_of_every_kind_of_file(tmp_path, monkeypatch):
+    from lenall_genomics.readers import vcf as vcf_reader
+
+    monkeypatch.setattr(vcf_reader, "_PIECE", 3000)
+    monkeypatch.setattr(vcf_reader, "_CHUNK", 5000)
+    plain = tmp_path / "p.vcf"
+    plain.write_text(_long_header_records(3000))
+    expected = b"".join(vcf_reader.data_chunks(plain))
+    assert len(vcf_reader.split_lines(expected)) == 3000  # the blank line is left out
+    for kind in ("plain", "bgzip", "gzip"):
+        path = _compressed(plain, kind, tmp_path)
+        pieces = list(vcf_reader.data_pieces(path))
+        assert len(pieces) > 3
+        assert all(compressed == (kind == "bgzip") for _, compressed in pieces[1:])
+        text = b"".join(vcf_reader.inflate(p) if c else p for p, c in pieces)
+        assert text == expected, kind
+
+
 def test_workers_below_one_is_refused(csq_vcf, tmp_path):
     with pytest.raises(SystemExit) as done:
         main(["variants", "--sample", "T1", "--outdir", str(tmp_path / "out"),

@@ -48,6 +48,8 @@ class Effect(NamedTuple):
 
 
 UNANNOTATED_EFFECT = Effect(None, None, None, UNANNOTATED)
+# Effect(...) runs a Python-level __new__; the annotator builds one per allele from all ten values
+_new_effect = tuple.__new__
 
 
 @cache
@@ -256,7 +258,7 @@ class Annotator:
         consequence = chosen[c_i].replace("&", ",") if c_i is not None else ""
         hgvsp = chosen[hp_i] if hp_i is not None else ""
         hgvsc = chosen[hc_i] if hc_i is not None else ""
-        return Effect(  # positional: gene, transcript, consequence, class, HGVSc, HGVSp, ...
+        return _new_effect(Effect, (  # gene, transcript, consequence, class, HGVSc, HGVSp, ...
             gene or None,
             (chosen[t_i] if t_i is not None else "") or None,
             consequence or None,
@@ -266,7 +268,8 @@ class Annotator:
             short_hgvsp(hgvsp) if hgvsp else None,
             (chosen[e_i] if e_i is not None else "") or None,
             (chosen[im_i] if im_i is not None else "") or None,
-        )
+            None,
+        ))
 
     def _rank_key(self, fields: list[str]) -> int:
         """Protein-coding first, then the most severe consequence (lower ranks first)."""

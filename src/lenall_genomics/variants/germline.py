@@ -24,6 +24,7 @@ import math
 from dataclasses import dataclass, fields, replace
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from ..assets import asset, asset_rows
 from ..errors import LenallInputError
@@ -105,11 +106,18 @@ def germline_log10_lr(alt: int, depth: int, purity: float, hom_min_vaf: float = 
     return (best_g - best_s) / math.log(10)
 
 
-@dataclass(slots=True)
-class Decision:
+class Decision(NamedTuple):
     status: str
     reason: str
     flags: list[str]
+
+
+def _decision(status: str, reason: str, flags: list[str]) -> Decision:
+    # tuple.__new__ skips the Python-level NamedTuple __new__: one Decision per allele
+    return _new_tuple(Decision, (status, reason, flags))
+
+
+_new_tuple = tuple.__new__
 
 
 PROTEIN_ALTERING = frozenset({
@@ -124,7 +132,7 @@ def decide(call, *, thresholds: Thresholds, paired: bool, purity: float | None,
     if call.multiallelic:
         flags.append("multiallelic_split")
     if call.vcf_filter:
-        return Decision("filtered", call.vcf_filter, flags)
+        return _decision("filtered", call.vcf_filter, flags)
     depth, alt = call.t_depth, call.t_alt
     if depth is None or alt is None:
         flags.append("no_read_counts")
@@ -132,15 +140,15 @@ def decide(call, *, thresholds: Thresholds, paired: bool, purity: float | None,
         vaf = alt / depth if depth else 0.0
         min_vaf = t.min_tumor_vaf_hotspot if hotspot else t.min_tumor_vaf
         if depth < t.min_tumor_depth:
-            return Decision("filtered", f"tumor_depth<{t.min_tumor_depth}", flags)
+            return _decision("filtered", f"tumor_depth<{t.min_tumor_depth}", flags)
         if alt < t.min_tumor_alt_reads:
-            return Decision("filtered", f"tumor_alt_reads<{t.min_tumor_alt_reads}", flags)
+            return _decision("filtered", f"tumor_alt_reads<{t.min_tumor_alt_reads}", flags)
         if vaf < min_vaf:
-            return Decision("filtered", f"tumor_vaf<{_num(min_vaf)}", flags)
+            return _decision("filtered", f"tumor_vaf<{_num(min_vaf)}", flags)
         if hotspot and vaf < t.min_tumor_vaf:
             flags.append("hotspot_rescued")
     if call.pon:
-        return Decision("artifact", "panel_of_normals", flags)
+        return _decision("artifact", "panel_of_normals", flags)
 
     pop_af = call.population_af
     normal_clean = False
@@ -152,9 +160,9 @@ def decide(call, *, thresholds: Thresholds, paired: bool, purity: float | None,
             n_vaf = (n_alt or 0) / n_depth
             t_vaf = call.t_vaf or 0.0
             if n_vaf >= t.normal_germline_vaf:
-                return Decision("germline", f"normal_vaf>={_num(t.normal_germline_vaf)}", flags)
+                return _decision("germline", f"normal_vaf>={_num(t.normal_germline_vaf)}", flags)
             if (n_alt or 0) > t.max_normal_alt_reads and n_vaf >= t.tumor_in_normal_ratio * t_vaf:
-                return Decision("artifact", f"normal_alt_reads>{t.max_normal_alt_reads}", flags)
+                return _decision("artifact", f"normal_alt_reads>{t.max_normal_alt_reads}", flags)
             if n_alt:
                 flags.append("tumor_in_normal")
             normal_clean = True
@@ -162,14 +170,14 @@ def decide(call, *, thresholds: Thresholds, paired: bool, purity: float | None,
         flags.append("high_population_af")
     if not normal_clean and pop_af is not None:
         if pop_af > t.population_af_germline:
-            return Decision("germline", f"population_af>{_num(t.population_af_germline)}", flags)
+            return _decision("germline", f"population_af>{_num(t.population_af_germline)}", flags)
         if pop_af > t.population_af_likely_germline and not hotspot:
-            return Decision("likely_germline",
+            return _decision("likely_germline",
                             f"population_af>{_num(t.population_af_likely_germline)}", flags)
     if not normal_clean and depth and alt is not None:
         protected = gene in predisposition_genes() and classification in PROTEIN_ALTERING
         return _tumor_only(call, t, purity, hotspot, protected, flags)
-    return Decision("somatic", "matched_normal_clean" if normal_clean else "passed", flags)
+    return _decision("somatic", "matched_normal_clean" if normal_clean else "passed", flags)
 
 
 def is_common_variant(subpop_af: float | None, thresholds: Thresholds) -> bool:
@@ -188,14 +196,14 @@ def _tumor_only(call, t: Thresholds, purity: float | None, hotspot: bool, protec
         lr = germline_log10_lr(alt, depth, purity, t.hom_alt_min_vaf)
         germline_like = lr > t.germline_min_log10_lr
         if germline_like and not protected and not hotspot:
-            return Decision("likely_germline", f"tumor_only_vaf_germline(log10LR={lr:.1f})", flags)
+            return _decision("likely_germline", f"tumor_only_vaf_germline(log10LR={lr:.1f})", flags)
     in_window = t.germline_vaf_low <= vaf <= t.germline_vaf_high
     hom_like = vaf >= t.hom_alt_min_vaf and (purity is None or purity < t.hom_flag_max_purity)
     if protected and (germline_like or in_window or hom_like):
         flags.append(GERMLINE_FLAG)
     elif purity is None and (in_window or vaf >= t.hom_alt_min_vaf):
         flags.append("germline_not_excluded")
-    return Decision("somatic", "tumor_only_passed", flags)
+    return _decision("somatic", "tumor_only_passed", flags)
 
 
 def _num(value: float) -> str:

@@ -42,10 +42,16 @@ def driver_rules() -> tuple[DriverRule, ...]:
     return tuple(rules)
 
 
+@cache
+def hotspot_genes() -> frozenset[str]:
+    return frozenset(gene for gene, _ in hotspot_table())
+
+
 def hotspot(effect: Effect) -> str | None:
     """'TP53 R175' when the protein change hits a listed hotspot codon (and allowed change)."""
-    if (not effect.gene or not effect.hgvsp_short or effect.variant_classification
-            not in ("Missense_Mutation", "In_Frame_Del", "In_Frame_Ins")):
+    if (effect.gene not in hotspot_genes() or not effect.hgvsp_short
+            or effect.variant_classification not in ("Missense_Mutation", "In_Frame_Del",
+                                                     "In_Frame_Ins")):
         return None
     match = _CHANGE.match(effect.hgvsp_short)
     if not match:

@@ -23,6 +23,7 @@ from ..writers import atomic_open
 
 _RANK = {name: i for i, name in enumerate(CHROMOSOMES + ("MT",))}
 _SEP = "\x1f"
+_SEP_BYTES = _SEP.encode()
 _PENDING_LINES = 4096
 _COPY_BYTES = 1 << 20
 
@@ -36,20 +37,20 @@ def sort_key(pos: int, tie: str) -> str:
     return f"{pos:012d}{_SEP}{tie}"
 
 
-def _key_then_line(item: tuple[str, str]) -> str:
-    return f"{item[0]}{_SEP}{item[1]}"
+def _key_then_line(item: tuple[bytes, bytes]) -> bytes:
+    return item[0] + _SEP_BYTES + item[1]
 
 
 class Block(NamedTuple):
     """Lines of one chromosome in input order, ready to send between processes: positions, and
-    the keys and lines each joined by newlines. `grouped`: positions never go down and the lines
-    of one position are already in spool order, so `SortedSpool.add_block` can take the text
-    without looking at each line."""
+    the keys and lines each joined by newlines, as UTF-8. `grouped`: positions never go down and
+    the lines of one position are already in spool order, so `SortedSpool.add_block` can take
+    the text without looking at each line."""
 
     chrom: str
     positions: array
-    keys: str
-    lines: str
+    keys: bytes
+    lines: bytes
     grouped: bool
 
 
@@ -59,10 +60,11 @@ def block(chrom: str, positions: list[int], keys: list[str], lines: list[str]) -
     if grouped:  # sort the lines of each repeated position (a split multi-allelic record)
         for start, end in _repeats(positions):
             pairs = sorted(zip(keys[start:end], lines[start:end], strict=True),
-                           key=_key_then_line)
+                           key=lambda pair: f"{pair[0]}{_SEP}{pair[1]}")
             keys[start:end] = [key for key, _ in pairs]
             lines[start:end] = [line for _, line in pairs]
-    return Block(chrom, array("q", positions), "\n".join(keys), "\n".join(lines), grouped)
+    return Block(chrom, array("q", positions), "\n".join(keys).encode(),
+                 "\n".join(lines).encode(), grouped)
 
 
 def _repeats(positions: list[int]) -> list[list[int]]:
@@ -85,15 +87,15 @@ class SortedSpool:
         self.last_pos: dict[str, int] = {}
         self.unsorted: set[str] = set()
         self.current: str | None = None
-        self.group: list[tuple[str, str]] = []  # (key, line) at group_pos
+        self.group: list[tuple[bytes, bytes]] = []  # (key, line) at group_pos, UTF-8
         self.group_pos = -1
-        self.pending_keys: list[str] = []  # sorted, of the current chromosome, not yet written
-        self.pending_lines: list[str] = []
+        self.pending_keys: list[bytes] = []  # sorted, of the current chromosome, not yet written
+        self.pending_lines: list[bytes] = []
         self.pending_count = 0  # lines in pending_lines
         self.count = 0
 
     def add(self, chrom: str, pos: int, tie: str, line: str) -> None:
-        self.extend(chrom, [pos], [sort_key(pos, tie)], [line])
+        self.extend(chrom, [pos], [sort_key(pos, tie).encode()], [line.encode()])
 
     def add_block(self, lines: Block) -> None:
         """Add a Block. A grouped one that starts a new position goes in as text: the lines of
@@ -105,7 +107,7 @@ class SortedSpool:
         first, last = positions[0], positions[-1]
         if (not grouped or first < self.last_pos.get(chrom, -1)
                 or (chrom == self.current and first == self.group_pos)):
-            self.extend(chrom, positions, keys_text.split("\n"), lines_text.split("\n"))
+            self.extend(chrom, positions, keys_text.split(b"\n"), lines_text.split(b"\n"))
             return
         self.count += count
         self._start_group(chrom, first)
@@ -121,8 +123,9 @@ class SortedSpool:
         if self.pending_count >= _PENDING_LINES:
             self._write_pending()
 
-    def extend(self, chrom: str, positions: list[int], keys: list[str], lines: list[str]) -> None:
-        """Add lines of one chromosome in input order, with their `sort_key`s."""
+    def extend(self, chrom: str, positions: list[int], keys: list[bytes],
+               lines: list[bytes]) -> None:
+        """Add lines of one chromosome in input order, with their `sort_key`s (UTF-8)."""
         self.count += len(lines)
         if not lines:
             return
@@ -135,8 +138,8 @@ class SortedSpool:
                                     lines[start:end])
             start = end
 
-    def _extend_increasing(self, chrom: str, positions: list[int], keys: list[str],
-                           lines: list[str]) -> None:
+    def _extend_increasing(self, chrom: str, positions: list[int], keys: list[bytes],
+                           lines: list[bytes]) -> None:
         if chrom == self.current and positions[0] == self.group_pos:
             self.group.append((keys[0], lines[0]))
             if len(lines) == 1:
@@ -183,9 +186,8 @@ class SortedSpool:
             paths = self.files[self.current] = (stem.with_suffix(".lines"),
                                                 stem.with_suffix(".keys"))
         for path, items in zip(paths, (self.pending_lines, self.pending_keys), strict=True):
-            with open(path, "a", encoding="utf-8", newline="") as part:
-                part.write("\n".join(items))
-                part.write("\n")
+            with open(path, "ab") as part:
+                part.write(b"\n".join(items) + b"\n")
         self.pending_keys, self.pending_lines, self.pending_count = [], [], 0
 
     def write(self, path: Path, header_lines: list[str]) -> int:
@@ -212,9 +214,9 @@ class SortedSpool:
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def _cut_tail(text: str, tail: int) -> tuple[str | None, list[str]]:
+def _cut_tail(text: bytes, tail: int) -> tuple[bytes | None, list[bytes]]:
     """(the text before its last `tail` lines, or None when that is all of it; those lines)."""
-    parts = text.rsplit("\n", tail)
+    parts = text.rsplit(b"\n", tail)
     if len(parts) > tail:
         return parts[0], parts[1:]
     return None, parts
@@ -222,8 +224,8 @@ def _cut_tail(text: str, tail: int) -> tuple[str | None, list[str]]:
 
 def _write_sorted(out, lines_path: Path, keys_path: Path) -> None:
     """One chromosome's lines sorted by key, then line (in memory: this chromosome only)."""
-    with open(lines_path, encoding="utf-8", newline="\n") as lines, \
-            open(keys_path, encoding="utf-8", newline="\n") as keys:
-        rows = [(key.rstrip("\n"), line.rstrip("\n")) for key, line in zip(keys, lines, strict=True)]
+    with open(lines_path, "rb") as lines, open(keys_path, "rb") as keys:
+        rows = list(zip(keys.read().split(b"\n")[:-1], lines.read().split(b"\n")[:-1],
+                        strict=True))
     rows.sort(key=_key_then_line)
-    out.write("".join(line + "\n" for _, line in rows).encode())
+    out.write(b"".join(line + b"\n" for _, line in rows))
