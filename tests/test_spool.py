@@ -7,6 +7,7 @@ import random
 
 import pytest
 
+from lenall_genomics.variants.pipeline import tsv_key
 from lenall_genomics.variants.spool import SortedSpool, block, chrom_order, sort_key
 
 
@@ -16,10 +17,10 @@ def _records(seed: int, *, shuffled_chrom: str | None = None) -> list[tuple[str,
     rng = random.Random(seed)
     out = []
     for chrom in ("1", "2", "10", "X"):
-        pos = 100
+        pos = 90  # positions of 2 to 5 digits: text order is not number order
         rows = []
         for _ in range(rng.randint(30, 80)):
-            pos += rng.choice((0, 0, 1, 5, 40))
+            pos += rng.choice((0, 0, 1, 5, 40, 900))
             ref, alt = rng.choice("ACGT"), rng.choice(("A", "C", "GT", "T", "TTA"))
             tie = f"{ref}\t{alt}"
             rows.append((chrom, pos, sort_key(pos, tie), f"{chrom}\t{pos}\t{tie}\t{rng.random():.6f}"))
@@ -38,7 +39,7 @@ def _expected(records) -> list[str]:
             for _, line in sorted(by_chrom[chrom], key=lambda kl: f"{kl[0]}\x1f{kl[1]}")]
 
 
-def _blocks(records, rng: random.Random):
+def _blocks(records, rng: random.Random, key_of_line=None):
     """Cut the records into Blocks at random places (one chromosome per Block)."""
     runs: list[list] = []
     for record in records:
@@ -46,7 +47,8 @@ def _blocks(records, rng: random.Random):
             runs.append([])
         runs[-1].append(record)
     for run in runs:
-        yield block(run[0][0], [r[1] for r in run], [r[2] for r in run], [r[3] for r in run])
+        keys = [] if key_of_line else [r[2] for r in run]
+        yield block(run[0][0], [r[1] for r in run], keys, [r[3] for r in run], key_of_line)
 
 
 def _written(spool: SortedSpool, tmp_path) -> list[str]:
@@ -59,17 +61,20 @@ def _written(spool: SortedSpool, tmp_path) -> list[str]:
 
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("shuffled", [None, "2"])
-def test_blocks_and_single_lines_give_the_sorted_file(tmp_path, seed, shuffled):
+@pytest.mark.parametrize("key_of_line", [None, tsv_key], ids=["keys", "keys_from_lines"])
+def test_blocks_and_single_lines_give_the_sorted_file(tmp_path, seed, shuffled, key_of_line):
+    """Keys sent with the lines, or made from the lines (POS, REF, ALT as in variants.tsv)."""
     records = _records(seed, shuffled_chrom=shuffled)
     expected = _expected(records)
 
-    one_by_one = SortedSpool(tmp_path)
+    one_by_one = SortedSpool(tmp_path, key_of_line)
     for chrom, pos, key, line in records:
         one_by_one.extend(chrom, [pos], [key.encode()], [line.encode()])
     assert _written(one_by_one, tmp_path) == expected
 
-    in_blocks = SortedSpool(tmp_path)
-    for lines in _blocks(records, random.Random(seed)):
+    in_blocks = SortedSpool(tmp_path, key_of_line)
+    for lines in _blocks(records, random.Random(seed), key_of_line):
+        assert (lines.keys == b"") == (key_of_line is not None)
         in_blocks.add_block(lines)
     assert in_blocks.count == len(records)
     assert _written(in_blocks, tmp_path) == expected

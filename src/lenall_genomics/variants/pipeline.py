@@ -107,7 +107,7 @@ def run_variants(sample: str, outdir: str | Path, genome: str = "GRCh38", *,
     reasons: Counter[str] = Counter()
     flagged: Counter[str] = Counter()
     unannotated = 0
-    tsv_spool, maf_spool = SortedSpool(outdir), SortedSpool(outdir)
+    tsv_spool, maf_spool = SortedSpool(outdir, key_of_line=tsv_key), SortedSpool(outdir)
     parallel = _worker_count(workers, source, gtf=gtf, population=population, panel=panel)
     try:
         for rows in _row_batches(source, decider, parallel):
@@ -174,12 +174,13 @@ class Rows:
         self.no_line_end = False
 
 
-def _append(runs: list[Run], chrom: str, pos: int, key: str, line: str) -> None:
+def _append(runs: list[Run], chrom: str, pos: int, key: str | None, line: str) -> None:
     if not runs or runs[-1][0] != chrom:
         runs.append((chrom, [], [], []))
     _, positions, keys, lines = runs[-1]
     positions.append(pos)
-    keys.append(key)
+    if key is not None:
+        keys.append(key)
     lines.append(line)
 
 
@@ -227,14 +228,14 @@ class Decider:
             reasons.append(decision.reason)
             if decision.flags:
                 flagged += decision.flags
-            key = sort_key(call.pos, f"{call.ref}\t{call.alt}")
-            _append(tsv, call.chrom, call.pos, key, _tsv_line(call, effect, decision, spot))
+            _append(tsv, call.chrom, call.pos, None, _tsv_line(call, effect, decision, spot))
             if decision.status == "somatic":
+                key = sort_key(call.pos, f"{call.ref}\t{call.alt}")
                 klass, rule = driver_class(effect, spot)
                 row = maf_row(call, effect, decision, spot, klass, rule, sample=self.sample,
                               normal=self.normal, genome=self.genome)
                 _append(maf, call.chrom, call.pos, key, _maf_line(row))
-        out.tsv = [block(*run) for run in tsv]
+        out.tsv = [block(*run, key_of_line=tsv_key) for run in tsv]
         out.maf = [block(*run) for run in maf]
         out.statuses.update(statuses)
         out.reasons.update(reasons)
@@ -448,6 +449,12 @@ def _af(value: float | None) -> str:
             _AF_TEXT.clear()
         text = _AF_TEXT[value] = f"{value:.3g}"
     return text
+
+
+def tsv_key(line: bytes) -> bytes:
+    """The `sort_key` of a variants.tsv line, from its POS, REF and ALT (so not sent or stored)."""
+    _, pos, ref, alt, _ = line.split(b"\t", 4)
+    return sort_key(int(pos), f"{ref.decode()}\t{alt.decode()}").encode()
 
 
 def _tsv_line(call: Call, effect: Effect, decision, spot: str | None) -> str:

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from array import array
 from bisect import bisect_left
+from collections.abc import Callable
 from itertools import compress, islice
 from operator import eq, le
 from pathlib import Path
@@ -49,20 +50,28 @@ class Block(NamedTuple):
 
     chrom: str
     positions: array
-    keys: bytes
+    keys: bytes  # empty when the spool derives keys from lines
     lines: bytes
     grouped: bool
 
 
-def block(chrom: str, positions: list[int], keys: list[str], lines: list[str]) -> Block:
-    """A Block of lines (in input order) with their positions and `sort_key`s."""
+KeyOfLine = Callable[[bytes], bytes]
+
+
+def block(chrom: str, positions: list[int], keys: list[str], lines: list[str],
+          key_of_line: KeyOfLine | None = None) -> Block:
+    """A Block of lines (in input order) with their positions and `sort_key`s, or with no keys
+    and the `key_of_line` of the spool they are for."""
     grouped = all(map(le, positions, islice(positions, 1, None)))
     if grouped:  # sort the lines of each repeated position (a split multi-allelic record)
         for start, end in _repeats(positions):
-            pairs = sorted(zip(keys[start:end], lines[start:end], strict=True),
-                           key=lambda pair: f"{pair[0]}{_SEP}{pair[1]}")
-            keys[start:end] = [key for key, _ in pairs]
-            lines[start:end] = [line for _, line in pairs]
+            encoded = [line.encode() for line in lines[start:end]]
+            stretch_keys = ([key.encode() for key in keys[start:end]] if key_of_line is None
+                            else list(map(key_of_line, encoded)))
+            pairs = sorted(zip(stretch_keys, encoded, strict=True), key=_key_then_line)
+            lines[start:end] = [line.decode() for _, line in pairs]
+            if key_of_line is None:
+                keys[start:end] = [key.decode() for key, _ in pairs]
     return Block(chrom, array("q", positions), "\n".join(keys).encode(),
                  "\n".join(lines).encode(), grouped)
 
@@ -81,7 +90,10 @@ def _repeats(positions: list[int]) -> list[list[int]]:
 class SortedSpool:
     """Lines with (chromosome, position, key), written sorted by `write`."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, key_of_line: KeyOfLine | None = None) -> None:
+        """`key_of_line`: the lines carry their keys (variants.tsv: POS, REF, ALT); keys are then
+        made only when needed (lines of one position, a chromosome out of order), not stored."""
+        self.key_of_line = key_of_line
         self.dir = Path(tempfile.mkdtemp(prefix=".spool.", dir=workdir))
         self.files: dict[str, tuple[Path, Path]] = {}  # chrom -> (lines, keys)
         self.last_pos: dict[str, int] = {}
@@ -107,15 +119,22 @@ class SortedSpool:
         first, last = positions[0], positions[-1]
         if (not grouped or first < self.last_pos.get(chrom, -1)
                 or (chrom == self.current and first == self.group_pos)):
-            self.extend(chrom, positions, keys_text.split(b"\n"), lines_text.split(b"\n"))
+            lines = lines_text.split(b"\n")
+            keys = (keys_text.split(b"\n") if self.key_of_line is None
+                    else list(map(self.key_of_line, lines)))
+            self.extend(chrom, positions, keys, lines)
             return
         self.count += count
         self._start_group(chrom, first)
         tail = count - bisect_left(positions, last)  # lines at the last position
-        head_keys, tail_keys = _cut_tail(keys_text, tail)
         head_lines, tail_lines = _cut_tail(lines_text, tail)
-        if head_keys is not None:  # pending items may hold several lines: joined by newlines
-            self.pending_keys.append(head_keys)
+        if self.key_of_line is None:
+            head_keys, tail_keys = _cut_tail(keys_text, tail)
+        else:
+            head_keys, tail_keys = None, list(map(self.key_of_line, tail_lines))
+        if head_lines is not None:  # pending items may hold several lines: joined by newlines
+            if head_keys is not None:
+                self.pending_keys.append(head_keys)
             self.pending_lines.append(head_lines)
             self.pending_count += count - tail
         self.group = list(zip(tail_keys, tail_lines, strict=True))
@@ -147,7 +166,8 @@ class SortedSpool:
             positions, keys, lines = positions[1:], keys[1:], lines[1:]
         # each line is a group of its own but the last, which may go on in the next call
         self._start_group(chrom, positions[0])
-        self.pending_keys += keys[:-1]
+        if self.key_of_line is None:
+            self.pending_keys += keys[:-1]
         self.pending_lines += lines[:-1]
         self.pending_count += len(lines) - 1
         self.group.append((keys[-1], lines[-1]))
@@ -170,7 +190,8 @@ class SortedSpool:
         if group:
             if len(group) > 1:
                 group.sort(key=_key_then_line)
-            self.pending_keys += [key for key, _ in group]
+            if self.key_of_line is None:
+                self.pending_keys += [key for key, _ in group]
             self.pending_lines += [line for _, line in group]
             self.pending_count += len(group)
             self.group = []
@@ -186,8 +207,9 @@ class SortedSpool:
             paths = self.files[self.current] = (stem.with_suffix(".lines"),
                                                 stem.with_suffix(".keys"))
         for path, items in zip(paths, (self.pending_lines, self.pending_keys), strict=True):
-            with open(path, "ab") as part:
-                part.write(b"\n".join(items) + b"\n")
+            if items:  # no keys file when keys are made from lines
+                with open(path, "ab") as part:
+                    part.write(b"\n".join(items) + b"\n")
         self.pending_keys, self.pending_lines, self.pending_count = [], [], 0
 
     def write(self, path: Path, header_lines: list[str]) -> int:
@@ -200,7 +222,7 @@ class SortedSpool:
                 for chrom in sorted(self.files, key=chrom_order):
                     lines_path, keys_path = self.files[chrom]
                     if chrom in self.unsorted:
-                        _write_sorted(out, lines_path, keys_path)
+                        _write_sorted(out, lines_path, keys_path, self.key_of_line)
                         continue
                     with open(lines_path, "rb") as part:  # UTF-8 already: copied as bytes
                         shutil.copyfileobj(part, out, _COPY_BYTES)
@@ -222,10 +244,12 @@ def _cut_tail(text: bytes, tail: int) -> tuple[bytes | None, list[bytes]]:
     return None, parts
 
 
-def _write_sorted(out, lines_path: Path, keys_path: Path) -> None:
+def _write_sorted(out, lines_path: Path, keys_path: Path,
+                  key_of_line: KeyOfLine | None) -> None:
     """One chromosome's lines sorted by key, then line (in memory: this chromosome only)."""
-    with open(lines_path, "rb") as lines, open(keys_path, "rb") as keys:
-        rows = list(zip(keys.read().split(b"\n")[:-1], lines.read().split(b"\n")[:-1],
-                        strict=True))
+    lines = lines_path.read_bytes().split(b"\n")[:-1]
+    keys = (keys_path.read_bytes().split(b"\n")[:-1] if key_of_line is None
+            else list(map(key_of_line, lines)))
+    rows = list(zip(keys, lines, strict=True))
     rows.sort(key=_key_then_line)
     out.write(b"".join(line + b"\n" for _, line in rows))
