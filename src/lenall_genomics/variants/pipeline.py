@@ -356,7 +356,10 @@ def _joined_rows(source: VcfCalls, decider: Decider, item: tuple, carry: list[by
         carry[0] += rows.head
         return
     if rows is None:
-        text = inflate(data) if compressed else data
+        try:
+            text = inflate(data) if compressed else data
+        except Exception as error:  # corrupt compressed data
+            raise source._read_error(error) from None
         first = text.find(b"\n")
         if first < 0:
             carry[0] += text
