@@ -23,7 +23,8 @@ def _records(seed: int, *, shuffled_chrom: str | None = None) -> list[tuple[str,
             pos += rng.choice((0, 0, 1, 5, 40, 900))
             ref, alt = rng.choice("ACGT"), rng.choice(("A", "C", "GT", "T", "TTA"))
             tie = f"{ref}\t{alt}"
-            rows.append((chrom, pos, sort_key(pos, tie), f"{chrom}\t{pos}\t{tie}\t{rng.random():.6f}"))
+            line = f"{chrom}\t{pos}\t{tie}\t{rng.random():.6f}"
+            rows.append((chrom, pos, sort_key(pos, tie), line))
         if chrom == shuffled_chrom:
             rng.shuffle(rows)
         out += rows

@@ -11,9 +11,9 @@ loop that only reads the same VCF, target ratio >= 0.5):
 - Every allele gets a variants.tsv row, so every allele is annotated (gene, HGVS, class and CSQ
   population AF appear on filtered rows too). Per allele the work is kept small: CSQ entries
   split only up to the fields used to choose, cached consequence ranks, one '\t'.join per
-  row. Driver classes and MAF rows are built for somatic calls only. The rows of a chunk go to the spools
-  as Blocks (spool.py): UTF-8 text joined once, not handled line by line again; variants.tsv
-  sort keys are made from the lines only where needed.
+  row. Driver classes and MAF rows are built for somatic calls only. The rows of a chunk go to
+  the spools as Blocks (spool.py): UTF-8 text joined once, not handled line by line again;
+  variants.tsv sort keys are made from the lines only where needed.
 - A large VCF (>= 4 MB on disk) on a machine with 2+ CPUs is decided in 2 forked worker
   processes, each given a piece of the file (runs of BGZF blocks sent still compressed, else
   text) that need not end at a line end; the main process joins and decides the line cut at each
