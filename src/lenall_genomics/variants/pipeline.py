@@ -301,22 +301,22 @@ def _decide_piece(data: bytes, compressed: bool) -> Rows:
     source, decider = _WORKER
     source.records = source.alleles = source.multiallelic_records = 0
     source.skipped = Counter()
-    rows = _piece_rows(source, decider, data, compressed)
+    head, body, tail = _cut_piece(data, compressed)
+    rows = Rows() if body is None else decider.rows(source.calls(body))
+    rows.head, rows.tail, rows.no_line_end = head, tail, body is None
     rows.reader = (source.records, source.alleles, source.multiallelic_records, source.skipped)
     return rows
 
 
-def _piece_rows(source: VcfCalls, decider: Decider, data: bytes, compressed: bool) -> Rows:
+def _cut_piece(data: bytes, compressed: bool) -> tuple[bytes, bytes | None, bytes]:
+    """(the text before the first line end, the whole lines after it (None when the piece has no
+    line end), the text after the last line end)."""
     text = inflate(data) if compressed else data
     first = text.find(b"\n")
-    if first < 0:  # inside one long line
-        rows = Rows()
-        rows.head, rows.no_line_end = text, True
-        return rows
+    if first < 0:
+        return text, None, b""
     last = text.rfind(b"\n")
-    rows = decider.rows(source.calls(text[first + 1:last + 1]))
-    rows.head, rows.tail = text[:first], text[last + 1:]
-    return rows
+    return text[:first], text[first + 1:last + 1], text[last + 1:]
 
 
 def _parallel_row_batches(source: VcfCalls, decider: Decider, workers: int):
@@ -352,32 +352,28 @@ def _joined_rows(source: VcfCalls, decider: Decider, item: tuple, carry: list[by
     future, data, compressed = item
     try:
         rows = future.result()
-    except Exception:  # decide it here, so that the error names the right record
+    except Exception:  # decided again here, so that an error names its record
         rows = None
-    if rows is not None and rows.no_line_end:
-        carry[0] += rows.head
-        return
     if rows is None:
         try:
-            text = inflate(data) if compressed else data
+            head, body, tail = _cut_piece(data, compressed)
         except Exception as error:  # corrupt compressed data
             raise source._read_error(error) from None
-        first = text.find(b"\n")
-        if first < 0:
-            carry[0] += text
-            return
-        yield decider.rows(source.calls(carry[0] + text[:first + 1]))
-        rows = _piece_rows(source, decider, data, compressed)  # raises again, numbered
-        carry[0] = rows.tail
-        yield rows
+    else:
+        head, body, tail = rows.head, None if rows.no_line_end else b"", rows.tail
+    if body is None:  # the piece is inside one line
+        carry[0] += head
         return
-    yield decider.rows(source.calls(carry[0] + rows.head + b"\n"))
+    yield decider.rows(source.calls(carry[0] + head + b"\n"))
+    carry[0] = tail
+    if rows is None:
+        yield decider.rows(source.calls(body))
+        return
     records, alleles, multiallelic, skipped = rows.reader
     source.records += records
     source.alleles += alleles
     source.multiallelic_records += multiallelic
     source.skipped.update(skipped)
-    carry[0] = rows.tail
     yield rows
 
 
