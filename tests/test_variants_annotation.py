@@ -132,3 +132,19 @@ def test_predisposition_protection_only_for_protein_altering_variants():
                       gene="ETV6", classification="Missense_Mutation")
     assert missense.status == "somatic"
     assert "germline_confirmation_recommended" in missense.flags
+
+
+def test_vaf_text_is_the_float_rounded_to_four_decimals():
+    """variants.tsv VAFs are computed in integers; the text must be that of the float."""
+    import random
+
+    from lenall_genomics.variants.pipeline import _vaf_text
+
+    def by_float(alt: int, depth: int) -> str:
+        return f"{alt / depth:.4f}".rstrip("0").rstrip(".") or "0"
+
+    pairs = [(alt, depth) for depth in range(1, 401) for alt in range(depth + 1)]
+    rng = random.Random(5)
+    pairs += [(rng.randint(0, d), d) for d in (rng.randint(1, 10**7) for _ in range(20_000))]
+    pairs += [(1, 20_000), (3, 80_000), (5, 2), (7, 3)]  # midpoints of the fraction
+    assert [_vaf_text(a, d) for a, d in pairs] == [by_float(a, d) for a, d in pairs]
