@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -60,11 +60,12 @@ SEX_CHROMOSOMES = ("X", "Y")
 
 # --- parameters and classes (data in assets/) ----------------------------------------------------
 
-def _data_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """(line number, row) for a `#`-commented TSV with a header line."""
+def _data_rows(path: Path, *, what: str = "file", hint: str | None = None, check_header=None,
+               header_hint: str | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) of a `#`-commented TSV with a header line (checked by `check_header`,
+    required when `header_hint` is given)."""
     if not path.is_file():
-        raise LenallInputError("file not found", file=path)
-    rows: list[tuple[int, dict[str, str]]] = []
+        raise LenallInputError(f"{what} not found", file=path, hint=hint)
     header: list[str] | None = None
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
@@ -72,10 +73,11 @@ def _data_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
                 continue
             cells = line.rstrip("\r\n").split("\t")
             if header is None:
-                header = cells
+                header = check_header(cells, path) if check_header else cells
                 continue
-            rows.append((number, dict(zip(header, cells, strict=False))))
-    return rows
+            yield number, dict(zip(header, cells, strict=False))
+    if header is None and header_hint is not None:
+        raise LenallInputError("no header line", file=path, hint=header_hint)
 
 
 def load_rules(path: Path | None = None, overrides: Mapping[str, str] | None = None
@@ -176,26 +178,14 @@ def read_segments(path: str | Path, genome: str, purity: float | None = None) ->
         raise LenallInputError(f"purity {purity} is outside (0, 1]", field="--purity")
     sizes = chromosomes(genome)
     result = SegmentInput(segments=[])
-    header: list[str] | None = None
-    if not path.is_file():
-        raise LenallInputError("segments file not found", file=path,
-                               hint="run `lenall copynumber` first")
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.startswith("#") or not line.strip():
-                continue
-            cells = line.rstrip("\r\n").split("\t")
-            if header is None:
-                header = _check_header(cells, path)
-                continue
-            row = dict(zip(header, cells, strict=False))
-            segment = _parse_segment(row, path, number, sizes, purity, result.skipped)
-            if segment is not None:
-                result.segments.append(segment)
-                result.from_log2 += segment.from_log2
-    if header is None:
-        raise LenallInputError("no header line", file=path,
-                               hint="expected columns chrom, start, end, log2, total_cn, ...")
+    rows = _data_rows(path, what="segments file", hint="run `lenall copynumber` first",
+                      check_header=_check_header,
+                      header_hint="expected columns chrom, start, end, log2, total_cn, ...")
+    for number, row in rows:
+        segment = _parse_segment(row, path, number, sizes, purity, result.skipped)
+        if segment is not None:
+            result.segments.append(segment)
+            result.from_log2 += segment.from_log2
     result.segments, result.overlap_bp = _clip_overlaps(result.segments)
     return result
 
