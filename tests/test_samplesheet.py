@@ -151,6 +151,23 @@ def test_schema_matches_the_model_vocabularies() -> None:
     assert tuple(items["properties"]) == model.SAMPLESHEET_COLUMNS
     assert items["required"] == ["patient", "sample", "diagnosis"]
     assert tuple(items["properties"]["diagnosis"]["enum"]) == model.DIAGNOSES
-    assert tuple(items["properties"]["sex"]["enum"]) == model.SEXES
+    assert set(model.SEX_CODES.values()) == set(model.SEXES)
     assert tuple(items["properties"]["fusion_format"]["enum"]) == model.FUSION_FORMATS
     assert tuple(items["properties"]["segments_format"]["enum"]) == model.SEGMENT_FORMATS
+
+
+@pytest.mark.parametrize("code, sex", [
+    ("M", "male"), ("m", "male"), ("XY", "male"), ("xy", "male"), ("Male", "male"),
+    ("F", "female"), ("f", "female"), ("XX", "female"), ("xx", "female"), ("FEMALE", "female"),
+    ("NA", "unknown"), ("na", "unknown"), ("Unknown", "unknown"), ("", None)])
+def test_sex_codes_of_clinical_sheets_and_sarek_are_read(data: Path, code: str, sex) -> None:
+    sheet = f"patient,sample,diagnosis,sex,segments\n01,T1,B-ALL,{code},data/t.cns\n"
+    assert load_samplesheet(write(data, sheet))[0].sex == sex
+
+
+@pytest.mark.parametrize("code", ["W", "XXY", "fem", "MF", "N/A"])
+def test_other_sex_codes_are_refused_with_the_accepted_list(data: Path, code: str) -> None:
+    sheet = f"patient,sample,diagnosis,sex,segments\n01,T1,B-ALL,{code},data/t.cns\n"
+    problems = validate_samplesheet(write(data, sheet))
+    assert [(p.row, p.column) for p in problems] == [(1, "sex")]
+    assert "M, F, XY, XX, NA" in problems[0].message

@@ -222,3 +222,50 @@ def test_real_purple_is_not_grch37(real_examples):
     with pytest.raises(LenallInputError, match="past the end"):
         read_segments(real_examples / "cnv/purple_umccr_gpgr/purple.cnv.somatic.tsv",
                       genome="GRCh37")
+
+
+def test_facets_minor_above_total_is_refused_at_the_users_line(tmp_path, capsys):
+    path = tmp_path / "tumor.cncf.txt"
+    path.write_text("chrom\tloc.start\tloc.end\tnum.mark\tcnlr.median\ttcn.em\tlcn.em\n"
+                    "1\t1000\t500000\t40\t0.01\t2\t1\n"
+                    "1\t600000\t900000\t25\t-0.5\t1\t2\n")
+    with pytest.raises(LenallInputError, match="minor copy number 2 is above the total") as error:
+        read_segments(path)
+    assert (error.value.line, error.value.field) == (3, "lcn.em")
+    with pytest.raises(SystemExit) as done:
+        main(["copynumber", "--sample", "S1", "--segments", str(path), "--outdir",
+              str(tmp_path / "out")])
+    assert done.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"{path}:3" in err[0]
+    assert not (tmp_path / "out" / "S1.segments.tsv").exists()
+
+
+def test_facets_minor_equal_to_total_is_kept(tmp_path):
+    path = tmp_path / "tumor.cncf.txt"
+    path.write_text("chrom\tloc.start\tloc.end\tnum.mark\tcnlr.median\ttcn.em\tlcn.em\n"
+                    "1\t1000\t500000\t40\t0.01\t0\t0\n")
+    row = read_segments(path).iloc[0]
+    assert (row.total_cn, row.minor_cn) == (0, 0)
+
+
+@pytest.mark.parametrize("code, sex", [("F", "female"), ("xy", "male"), ("XX", "female"),
+                                       ("m", "male"), ("Female", "female"), ("NA", "unknown")])
+def test_copynumber_accepts_samplesheet_sex_codes(tmp_path, monkeypatch, code, sex):
+    import lenall_genomics.events as events
+
+    seen = {}
+
+    def fake_run(sample, path, outdir, genome, fmt, purity, given_sex, file_sample):
+        seen["sex"] = given_sex
+        return {"segments": 0, "events": 0, "skipped": 0, "path": outdir}
+
+    monkeypatch.setattr(events, "run_copynumber", fake_run)
+    assert run_cli(["copynumber", "--sample", "S1", "--segments", str(DATA / "empty.cns"),
+                    "--outdir", str(tmp_path), "--sex", code]) == 0
+    assert seen["sex"] == sex
+
+
+def test_copynumber_refuses_an_unknown_sex_code(tmp_path):
+    assert run_cli(["copynumber", "--sample", "S1", "--segments", str(DATA / "empty.cns"),
+                    "--outdir", str(tmp_path), "--sex", "W"]) == 2

@@ -21,6 +21,10 @@ DIAGNOSES = ("MM", "B-ALL", "BALLLP", "normal")
 TUMOUR_DIAGNOSES = ("MM", "B-ALL", "BALLLP")
 ALL_DIAGNOSES = ("B-ALL", "BALLLP")  # the samples an oncoprint column stands for
 SEXES = ("male", "female", "unknown")
+# Samplesheet sex codes, any case: clinical sheets write M/F, nf-core sarek writes XX/XY; NA is
+# unknown (an empty cell stays unset). assets/schema_input.json accepts exactly these.
+SEX_CODES = {"male": "male", "m": "male", "xy": "male", "female": "female", "f": "female",
+             "xx": "female", "unknown": "unknown", "na": "unknown"}
 
 FUSION_FORMATS = ("arriba", "star-fusion", "fusioncatcher", "archer", "sv-vcf")
 SEGMENT_FORMATS = ("cnvkit", "facets", "ascat", "seg", "purple")

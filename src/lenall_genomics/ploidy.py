@@ -47,6 +47,7 @@ from typing import Any
 from .assets import asset
 from .errors import LenallInputError
 from .genome import ACROCENTRIC, AUTOSOMES, Chromosome, chromosomes, normalize_chrom
+from .model import SEX_CODES
 from .readers.cells import parse_number
 
 PLOIDY_TABLE_COLUMNS = ("sample", "modal_number", "class", "low_hypodiploid", "masked",
@@ -529,8 +530,7 @@ def _state_json(state: ChromosomeState) -> dict[str, Any]:
 
 
 def normalize_sex(sex: str | None) -> str:
-    text = (sex or "").strip().lower()
-    return {"m": "male", "male": "male", "f": "female", "female": "female"}.get(text, "unknown")
+    return SEX_CODES.get((sex or "").strip().lower(), "unknown")
 
 
 def call_ploidy(sample: str, data: SegmentInput, genome: str, sex: str | None = None,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .assets import asset
 from .errors import LenallInputError
-from .model import SAMPLESHEET_COLUMNS, SAMPLESHEET_FILE_COLUMNS, Sample
+from .model import SAMPLESHEET_COLUMNS, SAMPLESHEET_FILE_COLUMNS, SEX_CODES, Sample
 from .readers.panels import known_panels, panel_genes, resolve_panel_path
 
 REQUIRED_COLUMNS = ("patient", "sample", "diagnosis")
@@ -172,6 +172,8 @@ def _schema_problems(rows: list[tuple[int, dict[str, str]]], missing_columns: se
 def _schema_hint(column: str, spec: dict) -> str | None:
     if "enum" in spec:
         return f"use one of {', '.join(spec['enum'])}"
+    if column == "sex":
+        return "use male, female or unknown (M, F, XY, XX, NA are read as these)"
     if column == "purity":
         return "give the tumour cell fraction as a decimal, e.g. 0.8"
     return None
@@ -298,6 +300,11 @@ def _column_order(column: str) -> int:
     return SAMPLESHEET_COLUMNS.index(column) if column in SAMPLESHEET_COLUMNS else -1
 
 
+def _sex(code: str | None) -> str | None:
+    """The samplesheet's sex code (validated by the schema) as male / female / unknown."""
+    return SEX_CODES[code.lower()] if code else None
+
+
 def _sample(number: int, row: dict[str, str], base: Path) -> Sample:
     def path_of(column: str) -> Path | None:
         return _resolve(base, row[column]) if row.get(column) else None
@@ -310,7 +317,7 @@ def _sample(number: int, row: dict[str, str], base: Path) -> Sample:
 
     return Sample(
         patient=row["patient"], sample=row["sample"], diagnosis=row["diagnosis"], row=number,
-        timepoint=row.get("timepoint"), sex=row.get("sex"),
+        timepoint=row.get("timepoint"), sex=_sex(row.get("sex")),
         dna_panel=panel_of("dna_panel"), rna_panel=panel_of("rna_panel"),
         vcf=path_of("vcf"), maf=path_of("maf"), normal=row.get("normal"),
         fusions=path_of("fusions"), fusion_format=row.get("fusion_format"),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..model import DEFAULT_GENOME, FUSION_FORMATS, GENOMES, SEGMENT_FORMATS, SEXES
+from ..model import DEFAULT_GENOME, FUSION_FORMATS, GENOMES, SEGMENT_FORMATS, SEX_CODES
 
 
 @click.command("fusions")
@@ -42,7 +42,8 @@ def fusions(sample: str, fusions_path: str, outdir: str, genome: str, fmt: str |
               help="Input format; detected from the header when not given.")
 @click.option("--purity", type=click.FloatRange(0, 1), default=None,
               help="Tumour purity, used to rescale log2 ratios.")
-@click.option("--sex", type=click.Choice(SEXES), default=None,
+@click.option("--sex", type=click.Choice(tuple(SEX_CODES), case_sensitive=False), default=None,
+              callback=lambda _ctx, _param, value: SEX_CODES[value.lower()] if value else None,
               help="Sex, for the copy-number baseline of X and Y (PAR1 is 2 copies in both).")
 @click.option("--segments-sample", default=None,
               help="Sample name inside a multi-sample segment file, when it differs from --sample.")

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..model import DEFAULT_GENOME, GENOMES
-
-SEX_CHOICES = ("male", "female", "unknown", "M", "F")
+from ..model import DEFAULT_GENOME, GENOMES, SEX_CODES
 
 
 @click.command("ploidy")
@@ -16,7 +14,7 @@ SEX_CHOICES = ("male", "female", "unknown", "M", "F")
 @click.option("--outdir", required=True, type=click.Path(file_okay=False),
               help="Folder for <sample>.ploidy.json, .genome.png and .genome.svg.")
 @click.option("--genome", type=click.Choice(GENOMES), default=DEFAULT_GENOME, show_default=True)
-@click.option("--sex", type=click.Choice(SEX_CHOICES, case_sensitive=False), default="unknown",
+@click.option("--sex", type=click.Choice(tuple(SEX_CODES), case_sensitive=False), default="unknown",
               show_default=True, help="Declared sex: one X in a male is not a loss.")
 @click.option("--purity", type=click.FloatRange(0, 1, min_open=True), default=None,
               help="Tumour purity; used only where total CN is derived from log2.")

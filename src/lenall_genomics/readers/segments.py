@@ -296,6 +296,12 @@ def _normalize(rows: list[tuple[int, dict[str, str]]], layout: _Layout, path: Pa
         if layout.allele1 is not None and layout.allele2 is not None:
             a, b = value(layout.allele1), value(layout.allele2)
             minor = None if a is None or b is None else min(a, b)
+        if total is not None and minor is not None and minor > total:
+            raise LenallInputError(
+                f"minor copy number {_tidy(minor)} is above the total copy number {_tidy(total)}",
+                file=path, line=line, field=layout.minor or layout.allele1,
+                hint="the minor (lesser) allele's copies cannot exceed the segment's total "
+                     "copies; check the columns or re-run the caller")
         out.rows.append({
             "line": line, "chrom": chrom, "start": start, "end": end, "log2": value(layout.log2),
             "total_cn": _tidy(total), "minor_cn": _tidy(minor),
