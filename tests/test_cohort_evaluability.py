@@ -184,6 +184,27 @@ def test_impact_heme_baits_kmt2a_and_abl1_introns_and_gene_lists_bait_none(tmp_p
     assert panel_genes(gene_list(tmp_path, "g.txt", "KMT2A"), "fusion_introns") == frozenset()
 
 
+def test_a_user_panel_table_can_declare_baited_introns(tmp_path):
+    table = tmp_path / "lab_panel.tsv"
+    table.write_text("# our capture design\ngene\tdna\trna\tfusion_introns\n"
+                     "KMT2A\tyes\tno\tyes\nTP53\tyes\tno\tno\n")
+    assert panel_genes(str(table), "fusion_introns") == {"KMT2A"}
+    assert panel_genes(str(table), "dna") == {"KMT2A", "TP53"}
+    samples = (Sample("A", "A1", "B-ALL", dna_panel="lab_panel.tsv"),)
+    tables = build_cohort(samples, tmp_path / "none", base_dir=tmp_path)
+    assert cells(tables, "KMT2A rearrangement")["A"] == ("yes", "dna_fusion_panel:lab_panel.tsv")
+    assert cells(tables, "BCR::ABL1")["A"][0] == "no"
+
+
+def test_a_user_panel_table_with_a_bad_intron_value_names_file_line_and_field(tmp_path):
+    table = tmp_path / "bad.tsv"
+    table.write_text("gene\tdna\trna\tfusion_introns\nKMT2A\tyes\tno\tmaybe\n")
+    with pytest.raises(LenallInputError, match="not yes/no") as error:
+        panel_genes(str(table), "dna")
+    assert (error.value.line, error.value.field) == (2, "fusion_introns")
+    assert error.value.file == str(table)
+
+
 # --- the rows file -------------------------------------------------------------------------------
 
 def test_basis_with_its_own_genes_is_parsed_and_bad_bases_are_clear_errors(tmp_path):

@@ -4,8 +4,9 @@ A panel table has columns `gene`, `dna`, `rna` (yes/no): DNA means SNVs, indels 
 evaluable for the gene, RNA means fusions whose 3' driver is the gene are evaluable. An optional
 column `fusion_introns` (yes/no) says the DNA panel also baits the gene's breakpoint introns, so a
 DNA rearrangement of the gene can be seen; without the column no gene's introns are baited. A user
-may give instead a gene list (one symbol per line) or a BED whose 4th column names the gene; such a
-file counts for the kind (dna_panel or rna_panel) it was given as, and baits no introns.
+may give a table of the same form by path, or a gene list (one symbol per line) or a BED whose 4th
+column names the gene; such a list counts for the kind (dna_panel or rna_panel) it was given as,
+and baits no introns.
 """
 
 from __future__ import annotations
@@ -45,14 +46,26 @@ def panel_genes(spec: str, kind: str, base_dir: str | Path | None = None) -> fro
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
     spec = spec.strip()
     if is_known_panel(spec):
-        return _panel_table(spec)[kind]
+        return _panel_table(asset("panels", f"{spec}.tsv"))[kind]
     path = resolve_panel_path(spec, base_dir)
     if path is None:
         raise LenallInputError(
-            f"unknown panel '{spec}'", field=f"{kind}_panel",
-            hint=f"use one of {', '.join(known_panels())}, or the path of a gene list or a BED "
-                 "file whose 4th column is the gene")
+            f"unknown panel '{spec}'", field="rna_panel" if kind == "rna" else "dna_panel",
+            hint=f"use one of {', '.join(known_panels())}, the path of a panel table (gene, dna, "
+                 "rna[, fusion_introns]), a gene list or a BED file whose 4th column is the gene")
+    if _is_panel_table(path):
+        return _panel_table(path)[kind]
     return frozenset() if kind == "fusion_introns" else read_gene_file(path)
+
+
+def _is_panel_table(path: Path) -> bool:
+    """A user file in the form of assets/panels/*.tsv: its first content line is the header."""
+    try:
+        with _open_text(path) as handle:
+            first = next((line for line in handle if _is_content(line)), "")
+    except OSError:
+        return False
+    return {"gene", *REQUIRED_KINDS} <= {c.strip().lower() for c in first.split("\t")}
 
 
 def resolve_panel_path(spec: str, base_dir: str | Path | None = None) -> Path | None:
@@ -64,8 +77,7 @@ def resolve_panel_path(spec: str, base_dir: str | Path | None = None) -> Path | 
 
 
 @cache
-def _panel_table(panel_id: str) -> dict[str, frozenset[str]]:
-    path = asset("panels", f"{panel_id}.tsv")
+def _panel_table(path: Path) -> dict[str, frozenset[str]]:
     covered: dict[str, set[str]] = {kind: set() for kind in KINDS}
     with open(path, encoding="utf-8") as handle:
         lines = [(number, line) for number, line in enumerate(handle, 1)
