@@ -45,6 +45,7 @@ ROW_COLUMNS = ("row", "display", "kind", "genes", "match", "evaluable_by")
 # `_basis_holds`.
 EVALUABILITY_BASES = ("dna_panel", "rna_panel", "segments", "dna_panel_segments",
                       "dna_fusion_panel", "sv_calls", "any")
+_ALL_BUT_ANY = tuple(b for b in EVALUABILITY_BASES if b != "any")
 SV_FUSION_FORMATS = ("sv-vcf",)  # fusion inputs that are DNA structural-variant calls
 DETECTED = "detected"  # basis prefix of a cell made evaluable by the evidence that altered it
 RESULT_SUFFIXES = ("variants.tsv", "fusions.tsv", "cn_events.tsv", "ploidy.json")
@@ -486,7 +487,7 @@ def sample_bases(row: RowDef, sample: Sample, found: Mapping[tuple[str, str], Pa
     for spec in row.evaluable_by:
         name, own_genes = parse_basis(spec)
         genes = {g.upper() for g in (own_genes or row.genes)}
-        for basis_name in (EVALUABILITY_BASES[:-1] if name == "any" else (name,)):
+        for basis_name in (_ALL_BUT_ANY if name == "any" else (name,)):
             label = _basis_holds(basis_name, genes, sample, found, panels)
             if label:
                 bases.append(label)
