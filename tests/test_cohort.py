@@ -100,7 +100,8 @@ def test_denominators_follow_panel_content(cohort):
     tables = build_cohort(samples, results)
     freq = frequencies(tables)
     assert freq["TP53"] == "3/3"
-    assert freq["RB1"] == "0/2"  # myeloid-panel P2 is not evaluable for RB1
+    # RB1 is not on P2's myeloid panel, but its RB1 call makes P2 evaluable through that call
+    assert freq["RB1"] == "1/3"
     assert freq["KRAS"] == "1/3"
     assert freq["CDKN2A/B"] == "1/2"
     assert freq["CRLF2 fusion"] == "1/1"  # only P1 had RNA
@@ -109,18 +110,20 @@ def test_denominators_follow_panel_content(cohort):
     assert freq["CREBBP"] == "0/2"  # the myeloma sample's CREBBP is not the B-ALL's
 
 
-def test_evaluability_basis_and_non_evaluable_alteration_is_reported(cohort):
+def test_evaluability_basis_and_an_off_panel_call_evaluable_through_detection(cohort):
     samples, results = cohort
     tables = build_cohort(samples, results)
     cell = {(e["patient"], e["row"]): e for e in tables.evaluability}
     assert cell["P1", "TP53"]["evaluated"] == "yes"
     assert cell["P1", "TP53"]["basis"] == f"dna_panel:{IMPACT}"
-    assert cell["P2", "RB1"]["evaluated"] == "no"
     assert cell["P1", "CRLF2 fusion"]["basis"] == f"rna_panel:{ARCHER}"
-    outside = tables.qc["alterations_in_non_evaluable_cells"]
-    assert [(a["patient"], a["row"]) for a in outside] == [("P2", "RB1")]
-    assert any("P2" in w and "RB1" in w for w in tables.qc["warnings"])
-    # kept in alterations.tsv, never hidden
+    assert (cell["P2", "RB1"]["evaluated"], cell["P2", "RB1"]["basis"]) == ("yes", "detected:dna")
+    assert cell["P2", "CREBBP"]["evaluated"] == "no"  # nothing detected: the panel rule holds
+    through = tables.qc["evaluable_through_detection"]
+    assert [(c["patient"], c["row"], c["evidence"], c["sample"]) for c in through] == [
+        ("P2", "RB1", "dna", "P2-ALL")]
+    assert any("P2" in w and "RB1" in w and "detected by dna" in w
+               for w in tables.qc["warnings"])
     assert any(a.patient == "P2" and a.row == "RB1" for a in tables.alterations)
 
 

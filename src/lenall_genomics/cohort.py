@@ -7,9 +7,10 @@ sample is not a column.
 
 What makes a patient altered, and evaluable, in a row is data: `assets/figure1/rows.tsv` (or a
 user file of the same form), and which variant classes / event types count is
-`assets/display_classes.tsv`. An alteration counts in a row only where that row is evaluable for
-the patient; alterations found where it is not are kept in alterations.tsv, listed in
-cohort.qc.json and reported as warnings, never hidden.
+`assets/display_classes.tsv`. Every altered cell is evaluable: an alteration found where the
+row's rows-file basis does not reach makes the cell evaluable through the evidence that found it
+(basis `detected:<source>`), listed in cohort.qc.json (`evaluable_through_detection`) and reported
+as a warning.
 """
 
 from __future__ import annotations
@@ -39,7 +40,14 @@ from .results import index_results, read_table
 ROW_KINDS = ("gene_mutation", "gene_mutation_or_loss", "cn_loss", "fusion", "rearrangement",
              "karyotype")
 ROW_COLUMNS = ("row", "display", "kind", "genes", "match", "evaluable_by")
-EVALUABILITY_BASES = ("dna_panel", "rna_panel", "segments", "any")
+# How a row can be evaluable for a sample; each may name its own genes, `basis(GENE,GENE)`, else
+# the row's genes count. New kinds of evidence (karyotype, FISH) are added here and in
+# `_basis_holds`.
+EVALUABILITY_BASES = ("dna_panel", "rna_panel", "segments", "dna_panel_segments",
+                      "dna_fusion_panel", "sv_calls", "any")
+_ALL_BUT_ANY = tuple(b for b in EVALUABILITY_BASES if b != "any")
+SV_FUSION_FORMATS = ("sv-vcf",)  # fusion inputs that are DNA structural-variant calls
+DETECTED = "detected"  # basis prefix of a cell made evaluable by the evidence that altered it
 RESULT_SUFFIXES = ("variants.tsv", "fusions.tsv", "cn_events.tsv", "ploidy.json")
 FALLBACK_PLOIDY_COLUMNS = (
     "patient", "sample", "diagnosis", "timepoint", "in_cohort", "class", "modal_number",
@@ -123,12 +131,18 @@ def _row_from_record(values: Mapping[str, str], path: Path, number: int) -> RowD
         "rna_panel" if kind == "fusion" else "dna_panel")
     bases = tuple(b.strip() for b in (values.get("evaluable_by") or default_basis).split("|")
                   if b.strip() and b.strip() != ".") or (default_basis,)
-    unknown = [b for b in bases if b not in EVALUABILITY_BASES]
-    if unknown:
-        raise LenallInputError(f"unknown evaluability basis '{unknown[0]}'", file=path,
-                               line=number, field="evaluable_by",
-                               hint=f"use one or more of {', '.join(EVALUABILITY_BASES)}, "
-                                    "separated by |")
+    for basis in bases:
+        try:
+            name, _genes = parse_basis(basis)
+        except ValueError as error:
+            raise LenallInputError(str(error), file=path, line=number, field="evaluable_by",
+                                   hint="write basis or basis(GENE,GENE), e.g. "
+                                        "dna_panel_segments(CRLF2,P2RY8)") from error
+        if name not in EVALUABILITY_BASES:
+            raise LenallInputError(f"unknown evaluability basis '{name}'", file=path,
+                                   line=number, field="evaluable_by",
+                                   hint=f"use one or more of {', '.join(EVALUABILITY_BASES)}, "
+                                        "separated by |")
     if kind == "karyotype" and not match:
         raise LenallInputError("a karyotype row needs the ploidy.json key in 'match'",
                                file=path, line=number, field="match",
@@ -148,11 +162,23 @@ def _row_from_record(values: Mapping[str, str], path: Path, number: int) -> RowD
                   bases)
 
 
+_BASIS = re.compile(r"^([a-z_]+)(?:\(([^()]*)\))?$")
+
+
+def parse_basis(text: str) -> tuple[str, tuple[str, ...]]:
+    """`rna_panel(CRLF2,P2RY8)` -> ("rna_panel", ("CRLF2", "P2RY8")); `segments` -> ("segments", ())."""
+    found = _BASIS.match(text.strip())
+    if not found:
+        raise ValueError(f"evaluability basis '{text}' is not name or name(GENE,GENE)")
+    return found.group(1), _split_list(found.group(2) or "")
+
+
 def check_row_genes(rows: Sequence[RowDef], known: Iterable[str], *, file: str | Path) -> None:
     """Fail with the unknown gene names (and close matches) when a rows file names genes that
     neither the genome's gene table, the panels nor the data know."""
     known_set = {g.upper() for g in known}
     wanted = {g for r in rows for g in r.genes}
+    wanted |= {g for r in rows for b in r.evaluable_by for g in parse_basis(b)[1]}
     wanted |= {side for r in rows if r.kind == "fusion" for p in r.match
                for side in p.split("::") if side != "*"}
     unknown = sorted(g for g in wanted if g.upper() not in known_set)
@@ -457,22 +483,55 @@ def _has(found: Mapping[tuple[str, str], Path], sample: str, *suffixes: str) -> 
 def sample_bases(row: RowDef, sample: Sample, found: Mapping[tuple[str, str], Path],
                  panels) -> list[str]:
     """The bases (e.g. `dna_panel:MSK-IMPACT-Heme`) on which `row` is evaluable in `sample`."""
-    genes = {g.upper() for g in row.genes}
     bases = []
-    for basis in row.evaluable_by:
-        if basis in ("dna_panel", "any") and sample.dna_panel:
-            if not genes or genes & panels(sample.dna_panel, "dna"):
-                bases.append(f"dna_panel:{sample.dna_panel}")
-        if basis in ("rna_panel", "any") and sample.rna_panel:
-            if not genes or genes & panels(sample.rna_panel, "rna"):
-                bases.append(f"rna_panel:{sample.rna_panel}")
-        if basis in ("segments", "any") and (
-                sample.segments is not None
-                or _has(found, sample.sample, "ploidy.json", "cn_events.tsv")):
-            bases.append("segments")
-        if basis == "any" and _has(found, sample.sample, *RESULT_SUFFIXES):
+    for spec in row.evaluable_by:
+        name, own_genes = parse_basis(spec)
+        genes = {g.upper() for g in (own_genes or row.genes)}
+        for basis_name in (_ALL_BUT_ANY if name == "any" else (name,)):
+            label = _basis_holds(basis_name, genes, sample, found, panels)
+            if label:
+                bases.append(label)
+        if name == "any" and _has(found, sample.sample, *RESULT_SUFFIXES):
             bases.append("results")
     return list(dict.fromkeys(bases))
+
+
+def _has_segments(sample: Sample, found: Mapping[tuple[str, str], Path]) -> bool:
+    return sample.segments is not None or _has(found, sample.sample, "ploidy.json",
+                                               "cn_events.tsv")
+
+
+def _basis_holds(name: str, genes: set[str], sample: Sample,
+                 found: Mapping[tuple[str, str], Path], panels) -> str | None:
+    """The basis label when `name` makes the row (about `genes`) evaluable in `sample`."""
+    dna, rna = sample.dna_panel, sample.rna_panel
+    if name == "dna_panel" and dna and (not genes or genes & panels(dna, "dna")):
+        return f"dna_panel:{dna}"
+    if name == "rna_panel" and rna and (not genes or genes & panels(rna, "rna")):
+        return f"rna_panel:{rna}"
+    if name == "segments" and _has_segments(sample, found):
+        return "segments"
+    if name == "dna_panel_segments" and dna and _has_segments(sample, found) and (
+            genes <= panels(dna, "dna")):
+        # every gene on the panel: a deletion spanning them (PAR1 P2RY8..CRLF2) is visible
+        return f"segments+dna_panel:{dna}"
+    if name == "dna_fusion_panel" and dna and genes & panels(dna, "fusion_introns"):
+        return f"dna_fusion_panel:{dna}"
+    if name == "sv_calls" and _has_sv_calls(sample) and (
+            not dna or genes & panels(dna, "fusion_introns")):
+        # SV calls without a DNA panel are genome-wide; on a panel, only baited introns
+        return "sv_calls" + (f":{dna}" if dna else ":genome")
+    return None
+
+
+def _has_sv_calls(sample: Sample) -> bool:
+    """DNA structural-variant calls: by the declared fusion format, else a VCF file name (the
+    fusion file itself is not read here: the cohort step may run where only results are)."""
+    if sample.fusions is None:
+        return False
+    if sample.fusion_format:
+        return sample.fusion_format in SV_FUSION_FORMATS
+    return Path(sample.fusions).name.lower().endswith((".vcf", ".vcf.gz", ".bcf"))
 
 
 # --- the cohort ---------------------------------------------------------------------------------
@@ -522,10 +581,13 @@ def build_cohort(samples: Sequence[Sample], results: str | Path, *,
     evaluability, evaluable = _evaluability(columns, rows, found, panels)
     ordered = sorted(alterations.values(), key=lambda a: (
         natural_key(a.patient), _row_index(rows, a.row), a.gene, a.alteration, a.display_class))
-    outside = [a for a in ordered if (a.patient, a.row) not in evaluable]
-    for a in outside:
-        warnings.append(f"patient {a.patient}: {a.row} {a.alteration} found in sample "
-                        f"{a.sample} where {a.row} is not evaluable; not counted")
+    through_detection = evaluable_through_detection(ordered, evaluability, evaluable)
+    for cell in through_detection:
+        warnings.append(f"patient {cell['patient']}: {cell['row']} is not evaluable by its "
+                        f"rows-file basis but {cell['alteration']} was detected by "
+                        f"{cell['evidence']} in sample {cell['sample']}; evaluable through "
+                        "that evidence")
+    check_altered_cells_evaluable(ordered, evaluable)
     frequencies = _frequencies(columns, rows, ordered, evaluable)
     ploidy_columns, ploidy_rows = _ploidy_table(samples, columns, found)
     missing_results = _missing_results(columns, found)
@@ -537,9 +599,7 @@ def build_cohort(samples: Sequence[Sample], results: str | Path, *,
         "patients_without_b_all_sample": sorted(
             {s.patient for s in samples} - {c.patient for c in columns}, key=natural_key),
         "counts": dict(sorted(counts.items())),
-        "alterations_in_non_evaluable_cells": [
-            {"patient": a.patient, "row": a.row, "alteration": a.alteration,
-             "sample": a.sample} for a in outside],
+        "evaluable_through_detection": through_detection,
         "warnings": warnings,
     }
     return CohortTables(columns, rows, ordered, evaluability, frequencies, ploidy_rows,
@@ -587,10 +647,47 @@ def _evaluability(columns, rows, found, panels):
     return table, evaluable
 
 
+def evaluable_through_detection(alterations: Sequence[Alteration],
+                                evaluability: list[dict[str, str]],
+                                evaluable: set[tuple[str, str]]) -> list[dict[str, str]]:
+    """Make every altered cell evaluable: a cell its rows-file basis does not cover becomes
+    evaluable through the evidence that detected the alteration (basis `detected:<source>`).
+    Returns the cells so promoted, in alteration order, for cohort.qc.json."""
+    cells = {(e["patient"], e["row"]): e for e in evaluability}
+    promoted: dict[tuple[str, str], dict[str, str]] = {}
+    for a in alterations:
+        key = (a.patient, a.row)
+        if key in evaluable and key not in promoted:
+            continue
+        basis = f"{DETECTED}:{a.source}"
+        cell = cells[key]
+        if key not in promoted:
+            cell.update(evaluated="yes", basis=basis)
+            promoted[key] = {"patient": a.patient, "row": a.row, "evidence": a.source,
+                             "alteration": a.alteration, "sample": a.sample}
+        elif basis not in cell["basis"].split(";"):
+            cell["basis"] += f";{basis}"
+            promoted[key]["evidence"] += f";{a.source}"
+    evaluable.update(promoted)
+    return list(promoted.values())
+
+
+def check_altered_cells_evaluable(alterations: Iterable[Alteration],
+                                  evaluable: set[tuple[str, str]]) -> None:
+    """The cohort invariant: no alteration sits in a cell that is not evaluable."""
+    outside = sorted({(a.patient, a.row) for a in alterations} - evaluable)
+    if outside:
+        raise AssertionError(f"altered but not evaluable: {outside}")
+
+
 def _why_not(row: RowDef, column: PatientColumn) -> str:
+    names = {parse_basis(b)[0] for b in row.evaluable_by}
+    kinds = {"rna_panel"} if names & {"rna_panel", "any"} else set()
+    if names & {"dna_panel", "dna_panel_segments", "dna_fusion_panel", "sv_calls", "any"}:
+        kinds.add("dna_panel")
     panels = [f"{kind}:{spec}" for s in column.samples
               for kind, spec in (("dna_panel", s.dna_panel), ("rna_panel", s.rna_panel))
-              if spec and kind in row.evaluable_by]
+              if spec and kind in kinds]
     return f"not_on_panel:{'|'.join(panels)}" if panels else "no_data"
 
 

@@ -45,31 +45,51 @@ def figure_rows() -> list[dict[str, str]]:
 
 
 def evaluability_rows(design: Design) -> list[dict[str, str]]:
-    """Per patient and Figure 1 row: evaluated or not, by the rule in rows.tsv."""
-    from ..readers.panels import panel_genes
+    """Per patient and Figure 1 row: evaluated or not, by the rule in rows.tsv (the design's own
+    reading of each basis, kept apart from the cohort step it checks)."""
+    from ..cohort import parse_basis
 
     out = []
     for row in figure_rows():
-        genes = set(row["genes"].split(",")) if row["genes"] else set()
-        rules = row["evaluable_by"].split("|")
+        row_genes = tuple(row["genes"].split(",")) if row["genes"] not in ("", ".") else ()
         for patient in design.patients:
             samples = [s for s in design.samples if s.patient == patient and s.is_diagnostic_all]
             basis = []
-            if "dna_panel" in rules or "any" in rules:
-                if any(s.dna_panel and genes & panel_genes(s.dna_panel, "dna") for s in samples):
-                    basis.append("dna_panel")
-            if "rna_panel" in rules or "any" in rules:
-                if any(s.rna_panel and genes & panel_genes(s.rna_panel, "rna") for s in samples):
-                    basis.append("rna_panel")
-            if "segments" in rules or "any" in rules:
-                if any(s.segments for s in samples):
-                    basis.append("segments")
-            if "any" in rules and any(s.fusions or s.vcf for s in samples):
-                basis.append("any")
+            for spec in row["evaluable_by"].split("|"):
+                name, genes = parse_basis(spec)
+                names = (EVALUABILITY_CHECKS if name == "any" else (name,))
+                for check in names:
+                    if any(_design_basis(check, set(genes or row_genes), s) for s in samples):
+                        basis.append(check)
+                if name == "any" and any(s.fusions or s.vcf for s in samples):
+                    basis.append("any")
+            basis = list(dict.fromkeys(basis))
             out.append(_row(patient, "", "evaluability", row["row"],
                             "evaluated" if basis else "not_evaluated", figure_row=row["row"],
                             detail=",".join(basis)))
     return out
+
+
+EVALUABILITY_CHECKS = ("dna_panel", "rna_panel", "segments", "dna_panel_segments",
+                       "dna_fusion_panel", "sv_calls")
+
+
+def _design_basis(name: str, genes: set[str], sample) -> bool:
+    from ..readers.panels import panel_genes
+
+    def on(panel, kind):
+        return set(panel_genes(panel, kind)) if panel else set()
+
+    dna = on(sample.dna_panel, "dna")
+    introns = on(sample.dna_panel, "fusion_introns")
+    return {
+        "dna_panel": bool(genes & dna),
+        "rna_panel": bool(genes & on(sample.rna_panel, "rna")),
+        "segments": bool(sample.segments),
+        "dna_panel_segments": bool(sample.segments and sample.dna_panel and genes <= dna),
+        "dna_fusion_panel": bool(genes & introns),
+        "sv_calls": sample.fusions == "sv-vcf" and (not sample.dna_panel or bool(genes & introns)),
+    }[name]
 
 
 def figure_count_rows(rows: list[dict[str, str]]) -> list[dict[str, str]]:

@@ -1,9 +1,12 @@
 """Which genes a sequencing panel covers: by panel id (assets/panels/<id>.tsv) or from a user file.
 
 A panel table has columns `gene`, `dna`, `rna` (yes/no): DNA means SNVs, indels and copy number are
-evaluable for the gene, RNA means fusions whose 3' driver is the gene are evaluable. A user may give
-instead a gene list (one symbol per line) or a BED whose 4th column names the gene; such a file
-counts for the kind (dna_panel or rna_panel) it was given as.
+evaluable for the gene, RNA means fusions whose 3' driver is the gene are evaluable. An optional
+column `fusion_introns` (yes/no) says the DNA panel also baits the gene's breakpoint introns, so a
+DNA rearrangement of the gene can be seen; without the column no gene's introns are baited. A user
+may give a table of the same form by path, or a gene list (one symbol per line) or a BED whose 4th
+column names the gene; such a list counts for the kind (dna_panel or rna_panel) it was given as,
+and baits no introns.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from pathlib import Path
 from ..assets import asset
 from ..errors import LenallInputError
 
-KINDS = ("dna", "rna")
+KINDS = ("dna", "rna", "fusion_introns")
+REQUIRED_KINDS = ("dna", "rna")  # fusion_introns is optional
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
 # BED name fields seen in the wild: "TP53", "TP53_exon5", "TP53;ENSG00000141510", "TP53|NM_000546",
@@ -36,19 +40,32 @@ def is_known_panel(spec: str) -> bool:
 
 
 def panel_genes(spec: str, kind: str, base_dir: str | Path | None = None) -> frozenset[str]:
-    """Genes evaluable for `kind` ("dna" or "rna") on the panel `spec` (an id or a file path)."""
+    """Genes evaluable for `kind` ("dna", "rna" or "fusion_introns") on the panel `spec` (an id or
+    a file path)."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
     spec = spec.strip()
     if is_known_panel(spec):
-        return _panel_table(spec)[kind]
+        return _panel_table(asset("panels", f"{spec}.tsv"))[kind]
     path = resolve_panel_path(spec, base_dir)
     if path is None:
         raise LenallInputError(
-            f"unknown panel '{spec}'", field=f"{kind}_panel",
-            hint=f"use one of {', '.join(known_panels())}, or the path of a gene list or a BED "
-                 "file whose 4th column is the gene")
-    return read_gene_file(path)
+            f"unknown panel '{spec}'", field="rna_panel" if kind == "rna" else "dna_panel",
+            hint=f"use one of {', '.join(known_panels())}, the path of a panel table (gene, dna, "
+                 "rna[, fusion_introns]), a gene list or a BED file whose 4th column is the gene")
+    if _is_panel_table(path):
+        return _panel_table(path)[kind]
+    return frozenset() if kind == "fusion_introns" else read_gene_file(path)
+
+
+def _is_panel_table(path: Path) -> bool:
+    """A user file in the form of assets/panels/*.tsv: its first content line is the header."""
+    try:
+        with _open_text(path) as handle:
+            first = next((line for line in handle if _is_content(line)), "")
+    except OSError:
+        return False
+    return {"gene", *REQUIRED_KINDS} <= {c.strip().lower() for c in first.split("\t")}
 
 
 def resolve_panel_path(spec: str, base_dir: str | Path | None = None) -> Path | None:
@@ -60,19 +77,20 @@ def resolve_panel_path(spec: str, base_dir: str | Path | None = None) -> Path | 
 
 
 @cache
-def _panel_table(panel_id: str) -> dict[str, frozenset[str]]:
-    path = asset("panels", f"{panel_id}.tsv")
+def _panel_table(path: Path) -> dict[str, frozenset[str]]:
     covered: dict[str, set[str]] = {kind: set() for kind in KINDS}
     with open(path, encoding="utf-8") as handle:
         lines = [(number, line) for number, line in enumerate(handle, 1)
                  if line.strip() and not line.startswith("#")]
     reader = csv.DictReader((line for _, line in lines), delimiter="\t")
-    missing = {"gene", *KINDS} - set(reader.fieldnames or ())
+    columns = set(reader.fieldnames or ())
+    missing = {"gene", *REQUIRED_KINDS} - columns
     if missing:
         raise LenallInputError(f"panel table lacks column(s) {', '.join(sorted(missing))}",
-                               file=path, hint="columns are: gene, dna, rna")
+                               file=path,
+                               hint="columns are: gene, dna, rna (and optionally fusion_introns)")
     for (number, _), row in zip(lines[1:], reader, strict=True):
-        for kind in KINDS:
+        for kind in (k for k in KINDS if k in columns):
             value = (row[kind] or "").strip().lower()
             if value not in _YES | _NO:
                 raise LenallInputError(f"'{row[kind]}' is not yes/no", file=path, line=number,
