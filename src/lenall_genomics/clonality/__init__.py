@@ -20,14 +20,24 @@ from __future__ import annotations
 
 from .cohort import CohortClonality, parse_bams, run_clonality, timepoint_order
 from .copynumber import arm_events, breakpoints, cn_tolerance, segment_state, shared_breakpoints
-from .frequencies import FrequencyTable, load_frequencies, short_protein_change
+from .frequencies import (
+    Frequency,
+    FrequencyTable,
+    load_frequencies,
+    pair_frequency,
+    short_protein_change,
+    table_disease,
+)
 from .identity import GERMLINE_STATUSES, Identity, genotype, sample_identity
 from .igh import (
     IghComparison,
     clonotype_label,
     compare_igh,
     dominant_clonotypes,
+    igh_reads,
+    is_productive,
     junction_identity,
+    merge_isotypes,
     same_clonotype,
 )
 from .inputs import (
@@ -45,7 +55,7 @@ from .outputs import CLONALITY_COLUMNS, EVIDENCE_COLUMNS, write_clonality
 from .pair import PairResult, analyse_pair, pair_metrics
 from .parameters import ch_genes, default_parameters
 from .reads import ReadCounter, Reads, on_panel, reads_at
-from .rules import Rule, apply_rules, load_rules
+from .rules import METRICS, Rule, apply_rules, load_rules
 from .sites import Key, site_order
 from .statistic import XI_GRID, locus_log_likelihoods, lr_statistic, lr_test
 
@@ -53,11 +63,13 @@ __all__ = [
     "CLONALITY_COLUMNS",
     "CohortClonality",
     "EVIDENCE_COLUMNS",
+    "Frequency",
     "FrequencyTable",
     "GERMLINE_STATUSES",
     "Identity",
     "IghComparison",
     "Key",
+    "METRICS",
     "MutationComparison",
     "PairResult",
     "RESULT_SUFFIXES",
@@ -80,6 +92,8 @@ __all__ = [
     "default_parameters",
     "dominant_clonotypes",
     "genotype",
+    "igh_reads",
+    "is_productive",
     "has_results",
     "index_results",
     "junction_identity",
@@ -89,7 +103,9 @@ __all__ = [
     "locus_log_likelihoods",
     "lr_statistic",
     "lr_test",
+    "merge_isotypes",
     "on_panel",
+    "pair_frequency",
     "pair_metrics",
     "parse_bams",
     "read_cn_labels",
@@ -103,6 +119,7 @@ __all__ = [
     "shared_breakpoints",
     "short_protein_change",
     "site_order",
+    "table_disease",
     "timepoint_order",
     "write_clonality",
 ]
