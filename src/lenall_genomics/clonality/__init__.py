@@ -6,9 +6,11 @@ Per pair of tumour samples, ordered by timepoint, the evidence is:
 - somatic mutations shared and private (chrom/pos/ref/alt), with the other sample's reads at each
   site so that presence below the calling threshold is seen;
 - the Ostrovnaya-Begg likelihood-ratio test, which weighs a shared mutation by how common it is
-  in independent tumours (assets/mutation_frequencies.tsv), p-value by simulation (fixed seed);
+  in independent tumours of each sample's disease (assets/mutation_frequencies.tsv), p-value by
+  simulation (fixed seed); recurrent hotspots alone never make a pair related;
 - copy-number breakpoints shared within a tolerance (breakclone) and shared arm-level events;
-- IGH clonotypes: same IGHV and IGHJ genes, same junction length, >= 85% nucleotide identity.
+- IGH clonotypes: same IGHV and IGHJ genes, same junction length, >= 85% nucleotide identity;
+  distinct productive clones with adequate data mean distinct B-cell clones.
 The verdict comes from the ordered rules in assets/clonality_rules.tsv, with its evidence.
 
 The package, one module per concept: inputs (per-sample results), sites, reads (variants table
