@@ -139,7 +139,7 @@ def _mutation_label(row: dict) -> str:
     if row["ch_gene"]:
         flags.append("CH gene")
     if row["recurrent"]:
-        flags.append(f"recurrent, p {row['population_frequency']:.3g}")
+        flags.append(f"recurrent, frequency {row['population_frequency']:.3g}")
     return f"{name} VAF {vafs}" + (f" [{', '.join(flags)}]" if flags else "")
 
 
