@@ -4,13 +4,13 @@ productive IGH rearrangements mean distinct clones, and a class-switched clone k
 
 from __future__ import annotations
 
-import csv
 import math
 from pathlib import Path
 
 import pytest
 
 from lenall_genomics import clonality as cl
+from lenall_genomics.assets import asset_rows
 from lenall_genomics.errors import LenallInputError
 from lenall_genomics.model import CLONOTYPE_COLUMNS, VARIANT_COLUMNS
 from lenall_genomics.samplesheet import load_samplesheet
@@ -233,12 +233,11 @@ def test_productive_call_from_the_table_or_the_junction():
 def test_every_rule_and_parameter_has_a_source():
     rules = cl.load_rules()
     assert all(r.source for r in rules) and all(r.reason for r in rules)
-    path = Path(cl.__file__).resolve().parents[3] / "assets" / "clonality_parameters.tsv"
-    if path.is_file():
-        lines = [x for x in path.read_text(encoding="utf-8").splitlines()
-                 if x and not x.startswith("#")]
-        rows = list(csv.DictReader(lines, delimiter="\t"))
-        assert all(r["source"] for r in rows)
+    parameters = asset_rows("clonality_parameters.tsv")
+    assert {"recurrent_frequency_min", "hotspot_frequency", "igh_min_reads"} <= {
+        r["name"] for r in parameters}
+    assert all(r["source"] for r in parameters)
+    assert all(r["source"] for r in asset_rows("mutation_frequencies.tsv"))
 
 
 def test_a_rule_on_an_unknown_metric_is_refused(tmp_path):
