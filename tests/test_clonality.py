@@ -260,7 +260,7 @@ def test_ch_pattern_without_igh_is_not_called_related(tmp_path):
 def test_frequency_lookup_exact_codon_default():
     freqs = cl.load_frequencies()
     assert freqs.lookup("KRAS", "p.Gly12Asp")[0] == 0.03
-    assert freqs.lookup("TP53", "ENSP00000269305.4:p.Arg248Leu")[1] == "TP53 p.R248"
+    assert freqs.lookup("TP53", "ENSP00000269305.4:p.Arg248Leu")[1] == "TP53 p.R248 (any cancer)"
     assert freqs.lookup("BIRC3", "p.Gln547Ter") == (freqs.default, "default")
 
 
@@ -333,8 +333,12 @@ def test_command_outputs_and_byte_identical_rerun(cohort, tmp_path):
     assert len(table) == 3
     evidence = outputs[0][Path("clonality_evidence.tsv")].decode().splitlines()
     assert evidence[0].split("\t") == list(cl.EVIDENCE_COLUMNS)
-    p3 = [line for line in evidence if line.startswith("P3\t") and "TP53" in line]
-    assert len(p3) == 1 and "\tshared\t" in p3[0] and p3[0].endswith("\ttrue")
+    rows = [dict(zip(cl.EVIDENCE_COLUMNS, line.split("\t"), strict=True))
+            for line in evidence[1:]]
+    p3 = [r for r in rows if r["patient"] == "P3" and r["gene"] == "TP53"]
+    assert len(p3) == 1 and p3[0]["status"] == "shared" and p3[0]["ch_gene"] == "true"
+    assert p3[0]["kind"] == "mutation" and p3[0]["recurrent"] == "true"
+    assert [r["kind"] for r in rows if r["patient"] == "P3"][-2:] == ["igh", "verdict"]
 
 
 def test_no_pairs_writes_header_only_tables(tmp_path):

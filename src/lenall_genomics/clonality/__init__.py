@@ -6,9 +6,11 @@ Per pair of tumour samples, ordered by timepoint, the evidence is:
 - somatic mutations shared and private (chrom/pos/ref/alt), with the other sample's reads at each
   site so that presence below the calling threshold is seen;
 - the Ostrovnaya-Begg likelihood-ratio test, which weighs a shared mutation by how common it is
-  in independent tumours (assets/mutation_frequencies.tsv), p-value by simulation (fixed seed);
+  in independent tumours of each sample's disease (assets/mutation_frequencies.tsv), p-value by
+  simulation (fixed seed); recurrent hotspots alone never make a pair related;
 - copy-number breakpoints shared within a tolerance (breakclone) and shared arm-level events;
-- IGH clonotypes: same IGHV and IGHJ genes, same junction length, >= 85% nucleotide identity.
+- IGH clonotypes: same IGHV and IGHJ genes, same junction length, >= 85% nucleotide identity;
+  distinct productive clones with adequate data mean distinct B-cell clones.
 The verdict comes from the ordered rules in assets/clonality_rules.tsv, with its evidence.
 
 The package, one module per concept: inputs (per-sample results), sites, reads (variants table
@@ -20,14 +22,24 @@ from __future__ import annotations
 
 from .cohort import CohortClonality, parse_bams, run_clonality, timepoint_order
 from .copynumber import arm_events, breakpoints, cn_tolerance, segment_state, shared_breakpoints
-from .frequencies import FrequencyTable, load_frequencies, short_protein_change
+from .frequencies import (
+    Frequency,
+    FrequencyTable,
+    load_frequencies,
+    pair_frequency,
+    short_protein_change,
+    table_disease,
+)
 from .identity import GERMLINE_STATUSES, Identity, genotype, sample_identity
 from .igh import (
     IghComparison,
     clonotype_label,
     compare_igh,
     dominant_clonotypes,
+    igh_reads,
+    is_productive,
     junction_identity,
+    merge_isotypes,
     same_clonotype,
 )
 from .inputs import (
@@ -45,7 +57,7 @@ from .outputs import CLONALITY_COLUMNS, EVIDENCE_COLUMNS, write_clonality
 from .pair import PairResult, analyse_pair, pair_metrics
 from .parameters import ch_genes, default_parameters
 from .reads import ReadCounter, Reads, on_panel, reads_at
-from .rules import Rule, apply_rules, load_rules
+from .rules import METRICS, Rule, apply_rules, load_rules
 from .sites import Key, site_order
 from .statistic import XI_GRID, locus_log_likelihoods, lr_statistic, lr_test
 
@@ -53,11 +65,13 @@ __all__ = [
     "CLONALITY_COLUMNS",
     "CohortClonality",
     "EVIDENCE_COLUMNS",
+    "Frequency",
     "FrequencyTable",
     "GERMLINE_STATUSES",
     "Identity",
     "IghComparison",
     "Key",
+    "METRICS",
     "MutationComparison",
     "PairResult",
     "RESULT_SUFFIXES",
@@ -80,6 +94,8 @@ __all__ = [
     "default_parameters",
     "dominant_clonotypes",
     "genotype",
+    "igh_reads",
+    "is_productive",
     "has_results",
     "index_results",
     "junction_identity",
@@ -89,7 +105,9 @@ __all__ = [
     "locus_log_likelihoods",
     "lr_statistic",
     "lr_test",
+    "merge_isotypes",
     "on_panel",
+    "pair_frequency",
     "pair_metrics",
     "parse_bams",
     "read_cn_labels",
@@ -103,6 +121,7 @@ __all__ = [
     "shared_breakpoints",
     "short_protein_change",
     "site_order",
+    "table_disease",
     "timepoint_order",
     "write_clonality",
 ]

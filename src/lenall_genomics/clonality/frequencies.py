@@ -1,5 +1,6 @@
-"""How common a mutation is in independent tumours (assets/mutation_frequencies.tsv): the
-weight of a shared mutation in the likelihood-ratio test."""
+"""How common a mutation is in independent tumours (assets/mutation_frequencies.tsv), per
+disease where known: the weight of a shared mutation in the likelihood-ratio test, and whether
+it is a recurrent hotspot that arises independently too often to show a common clone."""
 
 from __future__ import annotations
 
@@ -11,29 +12,66 @@ from ..assets import asset
 from ..errors import LenallInputError
 from .parameters import read_asset_table
 
+ANY_DISEASE = "*"
+# samplesheet diagnosis -> the disease of the frequency table's rows
+TABLE_DISEASES = {"MM": "MM", "B-ALL": "B-ALL", "BALLLP": "B-ALL"}
+
+
+def table_disease(diagnosis: str | None) -> str:
+    return TABLE_DISEASES.get(diagnosis or "", ANY_DISEASE)
+
+
+@dataclass(frozen=True)
+class Frequency:
+    value: float
+    basis: str  # the row used: "KRAS p.G12D (MM)", "TP53 p.R248 (any cancer)", "default"
+
 
 @dataclass(frozen=True)
 class FrequencyTable:
-    exact: dict[tuple[str, str], float]
+    rows: dict[tuple[str, str, str], float]  # (disease, gene, variant) -> frequency
     default: float
 
-    def lookup(self, gene: str | None, hgvsp: str | None) -> tuple[float, str]:
-        """(frequency, basis): exact protein change, then codon, then gene, then default."""
+    def find(self, gene: str | None, hgvsp: str | None, disease: str = ANY_DISEASE
+             ) -> Frequency:
+        """The disease's own rows first (exact change, codon, gene), then those of any cancer,
+        then the default: independent tumours of the same disease are the null."""
         short = short_protein_change(hgvsp)
-        if gene and short:
-            if (gene, short) in self.exact:
-                return self.exact[(gene, short)], f"{gene} {short}"
-            codon = re.match(r"^p\.([A-Z*]\d+)", short)
-            if codon and (gene, f"p.{codon.group(1)}") in self.exact:
-                return self.exact[(gene, f"p.{codon.group(1)}")], f"{gene} p.{codon.group(1)}"
-        if gene and (gene, "*") in self.exact:
-            return self.exact[(gene, "*")], f"{gene} any"
-        return self.default, "default"
+        codon = re.match(r"^p\.([A-Z*]\d+)", short) if short else None
+        variants = [v for v in (short, codon and f"p.{codon.group(1)}") if v] if gene else []
+        if gene:
+            variants.append("*")
+        for where in dict.fromkeys((disease, ANY_DISEASE)):
+            for variant in variants:
+                value = self.rows.get((where, gene or "", variant))
+                if value is not None:
+                    label = "any" if variant == "*" else variant
+                    scope = "any cancer" if where == ANY_DISEASE else where
+                    return Frequency(value, f"{gene} {label} ({scope})")
+        return Frequency(self.default, "default")
+
+    def lookup(self, gene: str | None, hgvsp: str | None, disease: str = ANY_DISEASE
+               ) -> tuple[float, str]:
+        found = self.find(gene, hgvsp, disease)
+        return found.value, found.basis
+
+
+def pair_frequency(p_earlier: float, p_later: float) -> float:
+    """The one frequency p of the Ostrovnaya-Begg model for two tumours of different diseases.
+
+    Under independence the two carry the mutation with probabilities p1 and p2, so a mutated
+    locus is shared with probability q = p1 p2 / (p1 + p2 - p1 p2); the model's p/(2 - p)
+    equals q at p = 2q / (1 + q), which is p1 when p1 = p2.
+    """
+    if p_earlier == p_later:
+        return p_earlier
+    q = p_earlier * p_later / (p_earlier + p_later - p_earlier * p_later)
+    return 2 * q / (1 + q)
 
 
 def load_frequencies(path: str | Path | None = None) -> FrequencyTable:
     path = Path(path) if path else asset("mutation_frequencies.tsv")
-    exact: dict[tuple[str, str], float] = {}
+    rows: dict[tuple[str, str, str], float] = {}
     default = None
     for number, row in enumerate(read_asset_table(path), start=1):
         try:
@@ -45,15 +83,27 @@ def load_frequencies(path: str | Path | None = None) -> FrequencyTable:
             raise LenallInputError(f"frequency {value} is not between 0 and 1", file=path,
                                    line=number, field="frequency",
                                    hint="a population frequency p must satisfy 0 < p < 1")
+        disease = (row.get("disease") or ANY_DISEASE).strip()
+        if disease not in (ANY_DISEASE, *TABLE_DISEASES.values()):
+            raise LenallInputError(
+                f"unknown disease '{disease}'", file=path, line=number, field="disease",
+                hint=f"use one of {', '.join(sorted(set(TABLE_DISEASES.values())))} or * "
+                     "(any cancer)")
         if row["gene"] == "*" and row["variant"] == "default":
             default = value
         else:
-            exact[(row["gene"], row["variant"])] = value
+            key = (disease, row["gene"], row["variant"])
+            if key in rows:
+                raise LenallInputError(
+                    f"{row['gene']} {row['variant']} ({disease}) is listed twice", file=path,
+                    line=number, field="variant", hint="keep one row per gene, variant and "
+                                                       "disease")
+            rows[key] = value
     if default is None:
         raise LenallInputError("no default row (gene '*', variant 'default')", file=path,
                                field="variant", hint="add the frequency used for unlisted "
                                                      "mutations")
-    return FrequencyTable(exact, default)
+    return FrequencyTable(rows, default)
 
 
 _AA3 = {

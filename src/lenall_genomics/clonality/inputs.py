@@ -101,7 +101,8 @@ def read_variants_tsv(path: Path, genome: str) -> dict[Key, dict]:
         key = (chrom, pos, row["ref"].upper(), row["alt"].upper())
         rows[key] = {
             "status": row["status"], "gene": _text(row.get("gene")),
-            "hgvsp": _text(row.get("hgvsp")), "depth": depth, "alt": alt, "vaf": vaf,
+            "hgvsp": _text(row.get("hgvsp")), "hotspot": _text(row.get("hotspot")),
+            "depth": depth, "alt": alt, "vaf": vaf,
             "population_af": _number(row.get("population_af"), path, number, "population_af"),
         }
     return rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .frequencies import FrequencyTable
+from .frequencies import FrequencyTable, pair_frequency, table_disease
 from .inputs import SampleData
 from .parameters import ch_genes
 from .reads import ReadCounter, Reads, on_panel, reads_at
@@ -62,7 +62,9 @@ def compare_mutations(earlier: SampleData, later: SampleData, freqs: FrequencyTa
             other = _presence(reads_e, on_panel(earlier, gene, key[0], key[1]), params)
             status = ("subthreshold_earlier" if other == "present_below_threshold"
                       else "private_later")
-        frequency, basis = freqs.lookup(gene, hgvsp)
+        hotspot = row_e.get("hotspot") or row_l.get("hotspot")
+        frequency, basis, recurrent = _population_frequency(
+            freqs, gene, hgvsp, hotspot, (earlier, later), params)
         in_test = status in SHARED_STATUSES or other in TESTABLE_ABSENCE
         result.rows.append({
             "chrom": key[0], "pos": key[1], "ref": key[2], "alt": key[3], "gene": gene,
@@ -72,9 +74,31 @@ def compare_mutations(earlier: SampleData, later: SampleData, freqs: FrequencyTa
             "later_call": reads_l.call, "later_depth": _whole(reads_l.depth),
             "later_alt_count": _whole(reads_l.alt), "later_vaf": reads_l.vaf,
             "population_frequency": frequency, "frequency_basis": basis,
-            "ch_gene": bool(gene and gene in ch_genes()),
+            "ch_gene": bool(gene and gene in ch_genes()), "recurrent": recurrent,
         })
     return result
+
+
+def _population_frequency(freqs: FrequencyTable, gene: str | None, hgvsp: str | None,
+                          hotspot: str | None, pair: tuple[SampleData, SampleData],
+                          params: dict[str, float]) -> tuple[float, str, bool]:
+    """(frequency for the test, its basis, recurrent hotspot?) for the pair's two diseases."""
+    found = [freqs.find(gene, hgvsp, table_disease(d.sample.diagnosis)) for d in pair]
+    values = [f.value for f in found]
+    if hotspot:
+        # a cancer hotspot the frequency table does not list still arises independently
+        values = [max(v, params["hotspot_frequency"]) for v in values]
+    frequency = pair_frequency(*values)
+    if found[0].basis == found[1].basis and values[0] == values[1]:
+        basis = found[0].basis
+    else:
+        basis = " / ".join(f"{f.basis} {v:g}" for f, v in zip(found, values, strict=True))
+    if hotspot and values != [f.value for f in found]:
+        basis += f"; hotspot {hotspot} (frequency at least {params['hotspot_frequency']:g})"
+    # judged on the pair's frequency: common in one disease and rare in the other is still
+    # rarely shared by chance
+    recurrent = bool(hotspot) or frequency >= params["recurrent_frequency_min"]
+    return frequency, basis, recurrent
 
 
 def _whole(value: float | None) -> int | float | None:

@@ -16,11 +16,12 @@ CLONALITY_COLUMNS = (
     "igh_shared", "verdict", "evidence",
 )
 
+# kind: mutation (one per mutation compared), igh (the IGH comparison), verdict (rule, reason)
 EVIDENCE_COLUMNS = (
-    "patient", "earlier_sample", "later_sample", "chrom", "pos", "ref", "alt", "gene", "hgvsp",
-    "status", "other_sample_reads", "in_test", "earlier_call", "earlier_depth",
+    "patient", "earlier_sample", "later_sample", "kind", "chrom", "pos", "ref", "alt", "gene",
+    "hgvsp", "status", "other_sample_reads", "in_test", "earlier_call", "earlier_depth",
     "earlier_alt_count", "earlier_vaf", "later_call", "later_depth", "later_alt_count",
-    "later_vaf", "population_frequency", "frequency_basis", "ch_gene",
+    "later_vaf", "population_frequency", "frequency_basis", "ch_gene", "recurrent", "reason",
 )
 
 
@@ -29,11 +30,7 @@ def write_clonality(result: CohortClonality, outdir: Path, *, plots: bool = True
 
     outdir = Path(outdir)
     write_tsv(outdir / "clonality.tsv", CLONALITY_COLUMNS, [p.row() for p in result.pairs])
-    evidence = []
-    for pair in result.pairs:
-        for row in (pair.mutations.rows if pair.mutations else ()):
-            evidence.append({"patient": pair.patient, "earlier_sample": pair.earlier.name,
-                             "later_sample": pair.later.name, **row})
+    evidence = [row for pair in result.pairs for row in pair.evidence_rows()]
     write_tsv(outdir / "clonality_evidence.tsv", EVIDENCE_COLUMNS, evidence, digits=6)
     write_json(outdir / "clonality.qc.json", {
         "pairs": len(result.pairs), "skipped_samples": result.skipped,

@@ -55,6 +55,8 @@ class PairResult:
     def evidence(self) -> str:
         parts = [f"rule {self.rule.rule_id} ({self.rule.text}; {self.rule.source})",
                  self.identity.describe()]
+        if self.rule.reason and self.identity.call != "mismatch":
+            parts.insert(1, self.rule.reason)
         if self.identity.call == "mismatch":
             parts.append("possible sample swap: no relatedness verdict")
         if self.mutations is None:
@@ -84,6 +86,46 @@ class PairResult:
         return "; ".join(p.replace("\t", " ").replace("\n", " ") for p in parts)
 
 
+    def evidence_rows(self) -> list[dict]:
+        """clonality_evidence.tsv: each mutation compared with its part in the verdict, the
+        IGH comparison, and the verdict with its reason."""
+        pair = {"patient": self.patient, "earlier_sample": self.earlier.name,
+                "later_sample": self.later.name}
+        rows = [{**pair, "kind": "mutation", **r, "reason": _mutation_reason(r)}
+                for r in (self.mutations.rows if self.mutations else ())]
+        rows.append({**pair, "kind": "igh", "status": _igh_status(self.igh),
+                     "reason": _igh_text(self.igh, self.earlier.name, self.later.name)})
+        reason = (f"rule {self.rule.rule_id}: {self.rule.reason or self.rule.text} "
+                  f"({self.rule.source})")
+        if self.identity.call == "mismatch":
+            reason = f"{self.identity.describe()}: possible sample swap, no relatedness verdict"
+        rows.append({**pair, "kind": "verdict", "status": self.verdict, "reason": reason})
+        return rows
+
+
+def _mutation_reason(row: dict) -> str:
+    if not row["in_test"]:
+        return "left out of the test: the site is not covered in the other sample"
+    if row["status"] not in SHARED_STATUSES:
+        return "private: evidence against a common clone"
+    if row["recurrent"]:
+        return (f"shared recurrent hotspot (population frequency {row['population_frequency']:.3g}"
+                f", {row['frequency_basis']}): arises independently, so it is little evidence "
+                "of a common clone")
+    if row["ch_gene"]:
+        return ("shared rare mutation in a clonal-haematopoiesis gene: a common clone or a shared "
+                "precursor")
+    return "shared rare mutation: evidence of a common clone"
+
+
+def _igh_status(igh: IghComparison) -> str:
+    if igh.call == "yes":
+        return "same_clone"
+    if igh.call == "no":
+        return "distinct" if igh.distinct == "yes" else "distinct_not_adequate"
+    return "unknown"
+
+
 def _mutation_label(row: dict) -> str:
     name = f"{row['gene'] or row['chrom']} {short_protein_change(row['hgvsp']) or ''}".strip()
     if not short_protein_change(row["hgvsp"]):
@@ -96,6 +138,8 @@ def _mutation_label(row: dict) -> str:
                                               else "later"))
     if row["ch_gene"]:
         flags.append("CH gene")
+    if row["recurrent"]:
+        flags.append(f"recurrent, frequency {row['population_frequency']:.3g}")
     return f"{name} VAF {vafs}" + (f" [{', '.join(flags)}]" if flags else "")
 
 
@@ -108,7 +152,9 @@ def _igh_text(igh: IghComparison, earlier: str, later: str) -> str:
         return f"IGH: shared clonotype {pairs}"
     text = (f"IGH: {earlier} " + (", ".join(map(clonotype_label, igh.earlier)) or "none")
             + f" vs {later} " + (", ".join(map(clonotype_label, igh.later)) or "none"))
-    return text + (" distinct" if igh.call == "no" else f" ({igh.note})")
+    if igh.call == "no" and igh.distinct == "yes":
+        return text + " distinct productive clones"
+    return text + (" distinct" if igh.call == "no" else "") + f" ({igh.note})"
 
 
 def analyse_pair(patient: str, earlier: SampleData, later: SampleData, *, genome: str,
@@ -146,17 +192,22 @@ def pair_metrics(identity: Identity, mutations: MutationComparison | None, lr: f
     metrics: dict[str, object] = {
         "identity": identity.call, "identity_sites": identity.sites,
         "lr_statistic": lr, "p_value": p_value, "igh_shared": igh.call,
+        "igh_distinct": igh.distinct,
         "cn_breakpoints_shared": None if cn_shared is None else len(cn_shared),
         "arm_events_shared": None if arms is None else len(arms),
-        "shared": None, "shared_ch": None, "shared_non_ch": None, "private_earlier": None,
+        "shared": None, "shared_ch": None, "shared_non_ch": None, "shared_recurrent": None,
+        "shared_rare": None, "shared_rare_non_ch": None, "private_earlier": None,
         "private_later": None, "ch_max_vaf_earlier": None,
     }
     if mutations is not None:
         shared = [r for r in mutations.rows if r["status"] in SHARED_STATUSES]
         ch = [r for r in shared if r["ch_gene"]]
+        rare = [r for r in shared if not r["recurrent"]]
         vafs = [r["earlier_vaf"] for r in ch if r["earlier_vaf"] is not None]
         metrics.update({
             "shared": len(shared), "shared_ch": len(ch), "shared_non_ch": len(shared) - len(ch),
+            "shared_recurrent": len(shared) - len(rare), "shared_rare": len(rare),
+            "shared_rare_non_ch": sum(1 for r in rare if not r["ch_gene"]),
             "private_earlier": mutations.count("private_earlier"),
             "private_later": mutations.count("private_later"),
             "ch_max_vaf_earlier": max(vafs) if vafs else None,

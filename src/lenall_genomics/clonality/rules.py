@@ -20,9 +20,18 @@ class Rule:
     clauses: tuple[tuple[str, str, str], ...]  # (metric, operator, value); empty = always
     source: str
     text: str
+    reason: str = ""  # the verdict's explanation, written with the evidence
 
 
 _OPERATORS = ("<=", ">=", "==", "!=", "<", ">")
+
+# the metrics of a pair (pair.pair_metrics) that a condition can test
+METRICS = (
+    "identity", "identity_sites", "lr_statistic", "p_value", "igh_shared", "igh_distinct",
+    "cn_breakpoints_shared", "arm_events_shared", "shared", "shared_ch", "shared_non_ch",
+    "shared_recurrent", "shared_rare", "shared_rare_non_ch", "private_earlier", "private_later",
+    "ch_max_vaf_earlier",
+)
 
 
 def load_rules(path: str | Path | None = None) -> tuple[Rule, ...]:
@@ -40,9 +49,13 @@ def load_rules(path: str | Path | None = None) -> tuple[Rule, ...]:
                         field="conditions",
                         hint="write 'metric operator value' clauses joined by ' & ', "
                              "or 'always'")
+                if match.group(1) not in METRICS:
+                    raise LenallInputError(
+                        f"unknown metric '{match.group(1)}'", file=path, line=number,
+                        field="conditions", hint=f"metrics: {', '.join(METRICS)}")
                 clauses.append((match.group(1), match.group(2), match.group(3)))
-        rules.append(Rule(row["rule"], row["verdict"], tuple(clauses), row.get("source", ""),
-                          text))
+        rules.append(Rule(row["rule"], row["verdict"], tuple(clauses), row.get("source") or "",
+                          text, (row.get("reason") or "").strip()))
     if not rules or rules[-1].clauses:
         raise LenallInputError("the last rule must be 'always'", file=path, field="conditions",
                                hint="end the table with a catch-all rule (indeterminate)")
