@@ -501,3 +501,18 @@ def test_demo_identity_mismatch_and_igh_evidence(demo_chain):
     assert all(int(r["identity_sites"]) >= 5 for r in found.values())
     related_mm = [found[p] for p, v in expected.items() if v == "related" and "MM" in p[0]]
     assert related_mm and all(r["igh_shared"] == "yes" for r in related_mm)
+
+
+def test_a_patient_with_one_tumour_sample_is_not_read(tmp_path, monkeypatch):
+    res = tmp_path / "samples"
+    write_variants(res, "A", [variant(RARE[0], 200, 60, "somatic")])
+    write_variants(res, "B", [variant(RARE[0], 200, 60, "somatic")])
+    sheet = samplesheet(tmp_path, [("P1", "A", "B-ALL", "2020"), ("P2", "B", "B-ALL", "2020"),
+                                   ("P3", "C", "B-ALL", "2020")])
+    read = []
+    original = cl.inputs.read_variants_tsv
+    monkeypatch.setattr(cl.inputs, "read_variants_tsv",
+                        lambda path, genome: read.append(path.name) or original(path, genome))
+    result = run(sheet, res)
+    assert result.pairs == [] and read == []
+    assert result.skipped == {"C": "no variants, segments or clonotypes results found"}
