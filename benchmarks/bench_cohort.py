@@ -146,7 +146,7 @@ def measure(*args: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run_size(folder: Path, seed: Path, somatic: int) -> dict:
+def run_size(folder: Path, seed: Path, somatic: int, judged: bool) -> dict:
     results, cohort = folder / "samples", folder / "cohort"
     started = time.perf_counter()
     counts = tile(seed, results, somatic)
@@ -167,10 +167,11 @@ def run_size(folder: Path, seed: Path, somatic: int) -> dict:
     ratio = total / floor["seconds"]
     print(f"  floor      {floor['seconds']:7.2f} s  peak RSS {floor['peak_rss_mb']:6.0f} MB  "
           f"(pandas read of variants.tsv + MAF, 5 group-bys)")
+    verdict = (f"(target <= {STEP_TARGET:g}) {'ok' if ratio <= STEP_TARGET else 'miss'}"
+               if judged else "(fixed start-up costs dominate: for the memory comparison)")
     print(f"{counts['maf_rows']:>9,} somatic rows | cohort steps {total:.2f} s | ratio "
-          f"{ratio:.2f} (target <= {STEP_TARGET:g}) {'ok' if ratio <= STEP_TARGET else 'miss'} "
-          f"| largest step peak RSS {peak:.0f} MB (target <= {RSS_TARGET_MB}) "
-          f"{'ok' if peak <= RSS_TARGET_MB else 'miss'}", flush=True)
+          f"{ratio:.2f} {verdict} | largest step peak RSS {peak:.0f} MB (target <= "
+          f"{RSS_TARGET_MB}) {'ok' if peak <= RSS_TARGET_MB else 'miss'}", flush=True)
     return {"rows": counts["maf_rows"], "peaks": {s: m["peak_rss_mb"] for s, m in steps.items()}}
 
 
@@ -188,7 +189,7 @@ def main() -> None:
         measured = []
         for n in sizes:
             folder = tmp_path / f"rows_{n}"
-            measured.append(run_size(folder, seed, n))
+            measured.append(run_size(folder, seed, n, judged=n == args.somatic))
             if args.keep and n == args.somatic:
                 shutil.copytree(folder, args.keep, dirs_exist_ok=True)
             shutil.rmtree(folder)
