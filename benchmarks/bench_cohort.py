@@ -12,7 +12,11 @@ The per-sample files are the variants step's own output on a generated Mutect2 +
 more often, so the files have the real columns and value forms at any size in a few seconds.
 Each measurement runs in its own process (resource.getrusage reports its peak).
 
-    python benchmarks/bench_cohort.py [--somatic 333000] [--small 33300] [--keep DIR]
+Last, the whole `lenall run` (variants step and every cohort step) on a generated VCF of
+`--vcf-records` records (target <= 40 s on the 2-core development machine; 0 skips it).
+
+    python benchmarks/bench_cohort.py [--somatic 333000] [--small 33300] [--vcf-records 1000000]
+                                      [--keep DIR]
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ SEED_RECORDS = 100_000
 NON_SOMATIC_PER_SOMATIC = 2  # variants.tsv holds ~3 rows per somatic row (the issue's 1M / 333k)
 STEP_TARGET = 4.0
 RSS_TARGET_MB = 500
+WHOLE_RUN_TARGET_S = 40
 STEPS = ("cohort", "oncoprint", "clonality", "export", "report")
 
 CHILD = r"""
@@ -123,9 +128,9 @@ def tile(seed: Path, results: Path, somatic: int) -> dict[str, int]:
 
 
 def write_samplesheet(path: Path) -> None:
-    path.write_text("patient,sample,diagnosis,timepoint,sex,dna_panel,vcf\n"
+    path.write_text("patient,sample,diagnosis,timepoint,sex,dna_panel,vcf,purity\n"
                     f"{PATIENT},{SAMPLE},B-ALL,diagnosis,female,MSK-IMPACT-Heme,"
-                    f"{SAMPLE}.vcf.gz\n", encoding="utf-8")
+                    f"{SAMPLE}.vcf.gz,0.7\n", encoding="utf-8")
 
 
 def step_arguments(step: str, samplesheet: Path, results: Path, cohort: Path) -> list[str]:
@@ -175,11 +180,32 @@ def run_size(folder: Path, seed: Path, somatic: int, judged: bool) -> dict:
     return {"rows": counts["maf_rows"], "peaks": {s: m["peak_rss_mb"] for s, m in steps.items()}}
 
 
+def whole_run(folder: Path, records: int) -> None:
+    folder.mkdir(parents=True)
+    vcf = folder / f"{SAMPLE}.vcf.gz"
+    started = time.perf_counter()
+    generate(vcf, records)
+    print(f"generated {records:,} records in {time.perf_counter() - started:.1f} s", flush=True)
+    sheet = folder / "samplesheet.csv"
+    write_samplesheet(sheet)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "lenall_genomics.cli", "run", "--samplesheet",
+                    str(sheet), "--outdir", str(folder / "out"), "--cores", "2", "--quiet"],
+                   check=True)
+    seconds = time.perf_counter() - started
+    rows = sum(1 for _ in open(folder / "out" / "cohort" / "cohort.maf", encoding="utf-8")) - 2
+    print(f"lenall run on {records:,} records ({rows:,} somatic rows): {seconds:.1f} s (target "
+          f"<= {WHOLE_RUN_TARGET_S} s) {'ok' if seconds <= WHOLE_RUN_TARGET_S else 'miss'}",
+          flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--somatic", type=int, default=333_000)
     parser.add_argument("--small", type=int, default=33_300,
                         help="also measure this size, to compare peak memory (0: skip)")
+    parser.add_argument("--vcf-records", type=int, default=1_000_000,
+                        help="records of the VCF for the whole `lenall run` (0: skip)")
     parser.add_argument("--keep", type=Path, help="copy the largest results folder here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench_cohort.") as tmp:
@@ -200,6 +226,8 @@ def main() -> None:
             grows = growth[worst] > 0.1 * small["peaks"][worst] + 20
             print(f"peak RSS growth {small['rows']:,} -> {large['rows']:,} rows: largest "
                   f"{growth[worst]:+.0f} MB ({worst}); flat: {'miss' if grows else 'ok'}")
+        if args.vcf_records:
+            whole_run(tmp_path / "whole", args.vcf_records)
 
 
 if __name__ == "__main__":
