@@ -505,3 +505,39 @@ def test_demo_identity_mismatch_and_igh_evidence(demo_chain):
     assert all(int(r["identity_sites"]) >= 5 for r in found.values())
     related_mm = [found[p] for p, v in expected.items() if v == "related" and "MM" in p[0]]
     assert related_mm and all(r["igh_shared"] == "yes" for r in related_mm)
+
+
+def test_a_patient_with_one_tumour_sample_is_not_read(tmp_path, monkeypatch):
+    res = tmp_path / "samples"
+    write_variants(res, "A", [variant(RARE[0], 200, 60, "somatic")])
+    write_variants(res, "B", [variant(RARE[0], 200, 60, "somatic")])
+    sheet = samplesheet(tmp_path, [("P1", "A", "B-ALL", "2020"), ("P2", "B", "B-ALL", "2020"),
+                                   ("P3", "C", "B-ALL", "2020")])
+    read = []
+    original = cl.inputs.read_variants_tsv
+    monkeypatch.setattr(cl.inputs, "read_variants_tsv",
+                        lambda path, genome: read.append(path.name) or original(path, genome))
+    result = run(sheet, res)
+    assert result.pairs == [] and read == []
+    assert result.skipped == {"C": "no variants, segments or clonotypes results found"}
+
+
+def test_a_figure_is_drawn_again_only_when_what_it_shows_changed(tmp_path, monkeypatch):
+    from lenall_genomics import clonality_run
+    from lenall_genomics.plots import clonality as plots
+
+    drawn = []
+    real = plots.draw_figure
+    monkeypatch.setattr(plots, "draw_figure",
+                        lambda spec, base: drawn.append(spec["patient"]) or real(spec, base))
+    spec = {"patient": "P1", "pairs": []}
+    base = tmp_path / "clonality" / "P1"
+    first = [p.read_bytes() for p in clonality_run.draw_once(spec, base)]
+    clonality_run.draw_once(spec, base)
+    assert drawn == ["P1"]
+    (tmp_path / "clonality" / "P1.svg").write_text("edited")
+    clonality_run.draw_once(spec, base)
+    assert drawn == ["P1", "P1"]
+    assert [p.read_bytes() for p in clonality_run.draw_once(spec, base)] == first
+    clonality_run.draw_once({"patient": "P1 (renamed)", "pairs": []}, base)
+    assert drawn == ["P1", "P1", "P1 (renamed)"]

@@ -119,3 +119,74 @@ def test_real_maftools_maf_with_many_samples(real_examples, tmp_path) -> None:
     back = read_maf(tmp_path / "o" / "cohort.maf")
     assert summary.rows == len(back) == int(frame["Tumor_Sample_Barcode"].isin(samples).sum())
     assert sorted(set(back["Tumor_Sample_Barcode"])) == samples
+
+
+def _many_rows(barcode: str, count: int) -> list[dict]:
+    """SNVs and deletions on two chromosomes; a deletion's MAF start is one past its VCF pos."""
+    rows = []
+    for i in range(count):
+        chrom = "2" if i % 3 else "X"
+        pos = 1000 + 7 * i
+        if i % 5 == 0:
+            rows.append(fixture.maf_row(barcode, f"G{i % 13}", chrom, pos + 1, "TT", "-",
+                                        "p.X", "p.X", Variant_Type="DEL"))
+        else:
+            rows.append(fixture.maf_row(barcode, f"G{i % 13}", chrom, pos, "C", "A", "p.Y",
+                                        "p.Y", t_depth=i))
+    return rows
+
+
+def test_rows_out_of_order_are_sorted_by_sample_then_position(tmp_path, monkeypatch) -> None:
+    import random
+
+    from lenall_genomics.export import maf as cohort_maf
+    from lenall_genomics.readers.maf import write_maf
+
+    rows = _many_rows("S1", 300)
+    expected = tmp_path / "in_order"
+    write_maf(expected / "samples" / "S1" / "S1.maf",
+              sorted(rows, key=lambda r: ({"2": 2, "X": 23}[r["Chromosome"]],
+                                          r["Start_Position"])))
+    export_cohort_maf([Sample("P1", "S1", "B-ALL")], expected / "samples", expected / "out")
+    # a few swapped neighbours (held back while streaming) and a shuffled file (merge sort)
+    monkeypatch.setattr(cohort_maf, "ORDER_WINDOW", 4)
+    monkeypatch.setattr(cohort_maf, "SORT_CHUNK", 50)
+    swapped = list(rows)
+    swapped[10], swapped[12] = swapped[12], swapped[10]
+    shuffled = list(rows)
+    random.Random(1).shuffle(shuffled)
+    for name, order in (("swapped", swapped), ("shuffled", shuffled)):
+        write_maf(tmp_path / name / "samples" / "S1" / "S1.maf", order)
+        export_cohort_maf([Sample("P1", "S1", "B-ALL")], tmp_path / name / "samples",
+                          tmp_path / name / "out")
+        assert ((tmp_path / name / "out" / "cohort.maf").read_bytes()
+                == (expected / "out" / "cohort.maf").read_bytes()), name
+
+
+def test_a_maf_of_several_barcodes_gives_the_sample_its_own_rows(tmp_path) -> None:
+    from lenall_genomics.readers.maf import write_maf
+
+    rows = [dict(r, Tumor_Sample_Barcode=("S1" if i % 2 else "OTHER"))
+            for i, r in enumerate(_many_rows("S1", 40))]
+    write_maf(tmp_path / "samples" / "S1" / "S1.maf", rows)
+    summary = export_cohort_maf([Sample("P1", "S1", "B-ALL")], tmp_path / "samples",
+                                tmp_path / "out")
+    back = read_maf(tmp_path / "out" / "cohort.maf")
+    assert summary.rows == len(back) == 20
+    assert set(back["Tumor_Sample_Barcode"]) == {"S1"}
+    assert summary.barcodes_set_to_sample == {}
+
+
+def test_export_all_writes_what_the_two_exports_write(cohort, tmp_path) -> None:
+    sheet = fixture.samplesheet(tmp_path)
+    args = ["--samplesheet", str(sheet), "--results", str(cohort["results"]), "--genome",
+            "GRCh38"]
+    main(["export", "all", *args, "--outdir", str(tmp_path / "all")])
+    main(["export", "maf", *args, "--outdir", str(tmp_path / "one")])
+    main(["export", "cbioportal", *args, "--outdir", str(tmp_path / "one")])
+    names = sorted(p.relative_to(tmp_path / "all") for p in (tmp_path / "all").rglob("*"))
+    assert names == sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*"))
+    for name in names:
+        if (tmp_path / "all" / name).is_file():
+            assert ((tmp_path / "all" / name).read_bytes()
+                    == (tmp_path / "one" / name).read_bytes()), name

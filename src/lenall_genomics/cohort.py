@@ -35,7 +35,7 @@ from .model import (
     FREQUENCY_COLUMNS,
     Sample,
 )
-from .results import index_results, read_table
+from .results import TableRows, index_results, read_table
 
 ROW_KINDS = ("gene_mutation", "gene_mutation_or_loss", "cn_loss", "fusion", "rearrangement",
              "karyotype")
@@ -616,10 +616,11 @@ def _data_genes(alterations: Iterable[Alteration]) -> set[str]:
 
 def _sample_alterations(rows, patient, sample, found, classes, counts) -> list[Alteration]:
     result: list[Alteration] = []
-    if (sample, "variants.tsv") in found:
-        records = read_tsv(found[sample, "variants.tsv"],
-                           ("gene", "variant_classification", "status"))
-        result += variant_alterations(rows, records, classes, patient, sample, counts)
+    if (sample, "variants.tsv") in found:  # streamed: a sample's calls are never all held
+        with TableRows(found[sample, "variants.tsv"],
+                       ("gene", "variant_classification", "status")) as records:
+            result += variant_alterations(rows, records.dicts(), classes, patient, sample,
+                                          counts)
     for suffix in ("fusions.tsv", "cn_events.tsv"):
         if (sample, suffix) in found:
             records = read_tsv(found[sample, suffix], ("gene", "event_type", "label"))

@@ -814,23 +814,23 @@ def _ancestral(state: ChromosomeState) -> int | None:
 
 # --- files ------------------------------------------------------------------------------------
 
-def ploidy_sample(sample: str, segments_path: str | Path, outdir: str | Path, genome: str,
+def ploidy_sample(sample: str, segments_path: str | Path, genome: str,
                   sex: str | None = None, purity: float | None = None,
-                  rules: Mapping[str, float] | None = None) -> PloidyCall:
-    """The `ploidy` step: segments TSV -> <sample>.ploidy.json, .genome.png, .genome.svg."""
+                  rules: Mapping[str, float] | None = None) -> tuple[PloidyCall, SegmentInput]:
+    """The ploidy call of one sample's segments TSV, and the segments it was made from."""
+    data = read_segments(segments_path, genome, purity)
+    return call_ploidy(sample, data, genome, sex, rules), data
+
+
+def write_ploidy_json(call: PloidyCall, path: str | Path, segments_path: str | Path,
+                      purity: float | None) -> None:
+    """<sample>.ploidy.json: the call, the segments file it came from and the purity used."""
     from .writers import write_json
 
-    data = read_segments(segments_path, genome, purity)
-    call = call_ploidy(sample, data, genome, sex, rules)
-    outdir = Path(outdir)
     record = call.to_json()
     record["segments_file"] = Path(segments_path).name
     record["purity"] = purity
-    write_json(outdir / f"{sample}.ploidy.json", record)
-    from .plots.genome import plot_genome
-
-    plot_genome(call, data.segments, outdir / f"{sample}.genome")
-    return call
+    write_json(path, record)
 
 
 def cohort_ploidy_table(json_paths: Iterable[str | Path]) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,35 +72,75 @@ def missing(value: str | None) -> bool:
     return value is None or value in ("", MISSING, "NA", "nan", "NaN")
 
 
-def read_table(path: str | Path, required: Iterable[str] = ()) -> Table:
-    """Read one of the pipeline's TSVs; a missing required column is an input error."""
-    path = Path(path)
-    comments: list[str] = []
-    with open(path, encoding="utf-8", newline="") as handle:
-        lines = []
-        for line in handle:
-            if line.startswith("##") and not lines:
+class TableRows:
+    """One of the pipeline's TSVs read row by row: `columns` and `comments` at once, then
+    `dicts()` (or `lists()`) yields each row; a missing required column or a row of another
+    width is an input error. Use as a context manager, or read it to the end."""
+
+    def __init__(self, path: str | Path, required: Iterable[str] = ()) -> None:
+        self.path = Path(path)
+        self._handle = open(self.path, encoding="utf-8", newline="")
+        comments: list[str] = []
+        header = None
+        for line in self._handle:
+            if line.startswith("##"):
                 comments.append(line[2:].strip())
             elif line.strip():
-                lines.append(line)
-    reader = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\")
-    records = list(reader)
-    if not records:
-        columns: tuple[str, ...] = ()
-        body: list[list[str]] = []
-    else:
-        columns, body = tuple(records[0]), records[1:]
-    absent = [name for name in required if name not in columns]
-    if absent:
-        raise LenallInputError(f"missing column(s) {', '.join(absent)}", file=path, line=1,
-                               field=absent[0], hint="was the file written by this pipeline?")
-    rows = []
-    for number, values in enumerate(body, start=2 + len(comments)):
-        if len(values) != len(columns):
-            raise LenallInputError(f"{len(values)} fields where the header has {len(columns)}",
-                                   file=path, line=number, hint="the table is truncated or edited")
-        rows.append(dict(zip(columns, values, strict=True)))
-    return Table(path, columns, rows, tuple(comments))
+                header = line
+                break
+        self.comments = tuple(comments)
+        self.columns: tuple[str, ...] = tuple(_split_row(header)) if header else ()
+        absent = [name for name in required if name not in self.columns]
+        if absent:
+            self.close()
+            raise LenallInputError(f"missing column(s) {', '.join(absent)}", file=self.path,
+                                   line=1, field=absent[0],
+                                   hint="was the file written by this pipeline?")
+
+    def lists(self) -> Iterator[list[str]]:
+        width = len(self.columns)
+        number = 1 + len(self.comments)
+        try:
+            for line in self._handle:
+                if not line.strip():
+                    continue
+                number += 1
+                values = _split_row(line)
+                if len(values) != width:
+                    raise LenallInputError(f"{len(values)} fields where the header has {width}",
+                                           file=self.path, line=number,
+                                           hint="the table is truncated or edited")
+                yield values
+        finally:
+            self.close()
+
+    def dicts(self) -> Iterator[dict[str, str]]:
+        columns = self.columns
+        for values in self.lists():
+            yield dict(zip(columns, values, strict=False))  # widths checked in lists()
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def __enter__(self) -> TableRows:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+
+def _split_row(line: str) -> list[str]:
+    """The fields of one line as csv reads it (tab-separated, no quoting, `\\` escapes)."""
+    if "\\" not in line and "\r" not in line:
+        return line[:-1].split("\t") if line.endswith("\n") else line.split("\t")
+    return next(csv.reader([line], delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\"))
+
+
+def read_table(path: str | Path, required: Iterable[str] = ()) -> Table:
+    """Read one of the pipeline's TSVs; a missing required column is an input error."""
+    with TableRows(path, required) as table:
+        rows = list(table.dicts())
+    return Table(table.path, table.columns, rows, table.comments)
 
 
 def read_optional_table(path: Path | None, required: Iterable[str] = ()) -> Table | None:

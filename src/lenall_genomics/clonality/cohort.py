@@ -17,6 +17,8 @@ from .parameters import default_parameters
 from .reads import ReadCounter
 from .rules import load_rules
 
+TABLE_SUFFIXES = ("variants.tsv", "segments.tsv", "clonotypes.tsv")  # what has_results looks at
+
 
 def timepoint_order(samples: Sequence[Sample]) -> list[Sample]:
     """Earliest first: by ISO date when every sample has one, else by samplesheet row."""
@@ -78,6 +80,11 @@ def run_clonality(samples: Sequence[Sample], results: Path, genome: str, *,
     skipped: dict[str, str] = {}
     pairs = []
     for patient in sorted(per_patient):
+        if len(per_patient[patient]) < 2:  # nothing to compare: no table is read
+            for s in per_patient[patient]:
+                if not any((s.sample, suffix) in files for suffix in TABLE_SUFFIXES):
+                    skipped[s.sample] = "no variants, segments or clonotypes results found"
+            continue
         # one patient at a time, so that memory holds one patient's variant tables
         loaded = {s.sample: load_sample(s, files, genome) for s in per_patient[patient]}
         for name, data in sorted(loaded.items()):

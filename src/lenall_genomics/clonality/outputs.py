@@ -1,5 +1,5 @@
-"""The cohort outputs: clonality.tsv, clonality_evidence.tsv, clonality.qc.json and the
-per-patient figures."""
+"""The cohort tables: clonality.tsv, clonality_evidence.tsv and clonality.qc.json (the
+per-patient figures are plots/clonality.py's, composed with these by clonality_run.py)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ EVIDENCE_COLUMNS = (
 )
 
 
-def write_clonality(result: CohortClonality, outdir: Path, *, plots: bool = True) -> None:
+def write_clonality(result: CohortClonality, outdir: Path) -> None:
     from ..writers import write_json, write_tsv
 
     outdir = Path(outdir)
@@ -36,14 +36,18 @@ def write_clonality(result: CohortClonality, outdir: Path, *, plots: bool = True
         "pairs": len(result.pairs), "skipped_samples": result.skipped,
         "verdicts": _tally(p.verdict for p in result.pairs),
     })
-    if plots:
-        from ..plots.clonality import plot_patient
 
-        by_patient: dict[str, list[PairResult]] = {}
-        for pair in result.pairs:
-            by_patient.setdefault(pair.patient, []).append(pair)
-        for patient, pairs in sorted(by_patient.items()):
-            plot_patient(patient, pairs, outdir / "clonality" / _safe(patient))
+
+def pairs_by_patient(result: CohortClonality) -> dict[str, list[PairResult]]:
+    by_patient: dict[str, list[PairResult]] = {}
+    for pair in result.pairs:
+        by_patient.setdefault(pair.patient, []).append(pair)
+    return dict(sorted(by_patient.items()))
+
+
+def patient_file_stem(patient: str) -> str:
+    """The patient id as a file name (clonality/<stem>.png)."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", patient)
 
 
 def _tally(values: Iterable[str]) -> dict[str, int]:
@@ -52,6 +56,3 @@ def _tally(values: Iterable[str]) -> dict[str, int]:
         counts[value] = counts.get(value, 0) + 1
     return dict(sorted(counts.items()))
 
-
-def _safe(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]", "_", name)

@@ -68,7 +68,8 @@ def clonality(samplesheet: str, results: str, outdir: str, genome: str, bams: tu
     related, after checking that they come from the same person."""
     from pathlib import Path
 
-    from ..clonality import parse_bams, run_clonality, write_clonality
+    from ..clonality import parse_bams
+    from ..clonality_run import run_clonality_step
     from ..samplesheet import load_samplesheet
 
     overrides = {name: float(value) for name, value in (
@@ -76,13 +77,12 @@ def clonality(samplesheet: str, results: str, outdir: str, genome: str, bams: tu
         ("igh_identity", igh_identity), ("simulations", simulations), ("seed", seed),
     ) if value is not None}
     samples = load_samplesheet(samplesheet, check_files=False)
-    result = run_clonality(
-        samples, Path(results), genome, params=overrides, bams=parse_bams(bams),
+    result = run_clonality_step(
+        samples, Path(results), Path(outdir), genome, params=overrides, bams=parse_bams(bams),
         reference=Path(reference) if reference else None,
         rules_path=Path(rules_file) if rules_file else None,
         frequencies_path=Path(frequencies) if frequencies else None,
         cn_tolerance_bp=cn_tolerance)
-    write_clonality(result, Path(outdir))
     verdicts = ", ".join(f"{p.patient} {p.earlier.name}->{p.later.name}: {p.verdict}"
                          for p in result.pairs) or "no patient with two tumour samples"
     click.echo(f"lenall clonality: {verdicts}", err=True)

@@ -27,10 +27,11 @@ def ploidy(sample: str, segments: str, outdir: str, genome: str, sex: str,
            purity: float | None, rules_file: str | None, params: tuple[str, ...]) -> None:
     """Count chromosomes from copy-number segments and call the ploidy class,
     including masked (doubled) hypodiploidy when minor (allele-specific) CN is present."""
-    from ..ploidy import load_rules, parse_params, ploidy_sample
+    from ..ploidy import load_rules, parse_params
+    from ..ploidy_run import run_ploidy
 
     rules = load_rules(rules_file, parse_params(params))
-    call = ploidy_sample(sample, segments, outdir, genome, sex=sex, purity=purity, rules=rules)
+    call = run_ploidy(sample, segments, outdir, genome, sex=sex, purity=purity, rules=rules)
     masked = f", masked: {call.pre_doubling_count} before doubling" if call.masked else ""
     click.echo(f"lenall ploidy: {sample}: {call.ploidy_class} ({call.modal_number} observed"
                f"{masked}; QC {call.qc['status']})", err=True)

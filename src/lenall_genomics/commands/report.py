@@ -102,12 +102,11 @@ def _echo_study(summary) -> None:
 def export_all(samplesheet: str, results: str, outdir: str, genome: str, study_id: str,
                study_name: str | None, cancer_type: str | None) -> None:
     """Write <outdir>/cohort.maf and the cBioPortal study <outdir>/cbioportal/."""
-    from ..export.run import export_cohort_maf, export_study
+    from ..export.run import export_all as export_both
 
-    samples = _samples(samplesheet)
-    maf = export_cohort_maf(samples, results, outdir)
+    maf, study = export_both(_samples(samplesheet), results, outdir, genome, study_id=study_id,
+                             study_name=study_name, cancer_type=cancer_type,
+                             panel_base=Path(samplesheet).resolve().parent)
     click.echo(f"lenall export maf: {maf.rows} somatic calls from {maf.samples_with_calls} "
                f"samples -> {Path(outdir) / 'cohort.maf'}", err=True)
-    _echo_study(export_study(samples, results, outdir, genome, study_id=study_id,
-                             study_name=study_name, cancer_type=cancer_type,
-                             panel_base=Path(samplesheet).resolve().parent))
+    _echo_study(study)

@@ -20,14 +20,17 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from ..errors import LenallInputError
 from ..genome import normalize_chrom
 from ..model import EVENT_COLUMNS, SEGMENT_COLUMNS, Sample
 from ..results import ResultFiles, missing, read_optional_table
+from .maf import CohortMaf, FileSink, MafSink
 
 DEFAULT_STUDY_ID = "lenall_ball_cohort"
 DEFAULT_STUDY_NAME = "B-ALL after lenalidomide for myeloma (lenall-genomics)"
@@ -93,13 +96,15 @@ def export_cbioportal(
     results: ResultFiles,
     folder: str | Path,
     genome: str,
-    mutations: tuple[Sequence[str], Sequence[Mapping[str, str]]],
+    mutations: CohortMaf,
     *,
     info: StudyInfo | None = None,
     panel_genes: PanelLookup | None = None,
     panel_base: str | Path | None = None,
+    also: Sequence[MafSink] = (),
 ) -> StudySummary:
-    """Write the study into `folder` (replaced as a whole, so no stale file survives)."""
+    """Write the study into `folder` (replaced as a whole, so no stale file survives). The
+    mutation rows are streamed from `mutations` once, to data_mutations.txt and to `also`."""
     info = info or StudyInfo()
     if not re.fullmatch(r"[A-Za-z0-9._-]+", info.study_id):
         raise LenallInputError(f"study id '{info.study_id}' has characters cBioPortal refuses",
@@ -110,7 +115,7 @@ def export_cbioportal(
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the study is an ordinary folder
     try:
-        summary = _write_study(staging, samples, results, genome, mutations, info, lookup)
+        summary = _write_study(staging, samples, results, genome, mutations, info, lookup, also)
         _swap_in(staging, target)
     finally:
         if staging.exists():
@@ -157,8 +162,8 @@ class _Profiled:
 
 
 def _write_study(folder: Path, samples: Sequence[Sample], results: ResultFiles, genome: str,
-                 mutations: tuple[Sequence[str], Sequence[Mapping[str, str]]], info: StudyInfo,
-                 lookup: PanelLookup) -> StudySummary:
+                 mutations: CohortMaf, info: StudyInfo, lookup: PanelLookup,
+                 also: Sequence[MafSink]) -> StudySummary:
     summary = StudySummary(folder)
     tumours = sorted((s for s in samples if s.is_tumour), key=lambda s: (s.patient, s.sample))
     summary.skip("non-tumour samples left out", len(samples) - len(tumours))
@@ -179,7 +184,7 @@ def _write_study(folder: Path, samples: Sequence[Sample], results: ResultFiles, 
 
     p_mut = [p for p in profiled if p.mutations is not None]
     if p_mut:
-        _mutations(write, mutations, ids, p_mut, summary)
+        _mutations(write, mutations, ids, p_mut, summary, also)
     p_cna = [p for p in profiled if p.cna is not None]
     if p_cna:
         _cna(write, p_cna, results, panels, summary)
@@ -257,10 +262,15 @@ class _Writer:
         self.folder, self.summary, self.study_id = folder, summary, study_id
 
     def text(self, name: str, text: str) -> None:
+        with self.open(name) as handle:
+            handle.write(text)
+
+    @contextmanager
+    def open(self, name: str) -> Iterator[IO[str]]:
         path = self.folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            yield handle
         self.summary.files.append(name)
 
     def meta(self, name: str, fields: Mapping[str, str], *, study_line: bool = True) -> None:
@@ -355,21 +365,13 @@ def _clinical(write: _Writer, tumours: Sequence[Sample], ids: Mapping[str, str],
 
 # --- mutations -------------------------------------------------------------------------------------
 
-def _mutations(write: _Writer, mutations: tuple[Sequence[str], Sequence[Mapping[str, str]]],
-               ids: Mapping[str, str], profiled: Sequence[_Profiled],
-               summary: StudySummary) -> None:
-    columns, rows = mutations
+def _mutations(write: _Writer, mutations: CohortMaf, ids: Mapping[str, str],
+               profiled: Sequence[_Profiled], summary: StudySummary,
+               also: Sequence[MafSink]) -> None:
+    columns = mutations.columns
     if "Tumor_Sample_Barcode" not in columns:
         raise LenallInputError("the cohort MAF has no Tumor_Sample_Barcode column",
                                field="Tumor_Sample_Barcode")
-    wanted = {p.sample.sample for p in profiled}
-    kept = []
-    for row in rows:
-        barcode = row.get("Tumor_Sample_Barcode", "")
-        if barcode not in wanted:
-            summary.skip("mutations of samples not in the study")
-            continue
-        kept.append({**row, "Tumor_Sample_Barcode": ids[barcode]})
     write.meta("meta_mutations.txt", {
         "genetic_alteration_type": "MUTATION_EXTENDED", "datatype": "MAF",
         "stable_id": MUTATION_PROFILE, "show_profile_in_analysis_tab": "true",
@@ -377,14 +379,44 @@ def _mutations(write: _Writer, mutations: tuple[Sequence[str], Sequence[Mapping[
         "profile_description": "Somatic mutations (germline and artifacts removed) called by "
                                "lenall-genomics from the samples' VCF or MAF files.",
         "data_filename": "data_mutations.txt"})
-    lines = ["\t".join(columns)]
-    for row in kept:
-        lines.append("\t".join(_maf_field(row.get(c)) for c in columns))
-    write.text("data_mutations.txt", "\n".join(lines) + "\n")
+    with write.open("data_mutations.txt") as handle:
+        handle.write("\t".join(columns) + "\n")
+        sink = _StudyMutations(handle, columns, ids, {p.sample.sample for p in profiled}, summary)
+        mutations.stream([sink, *also])
 
 
-def _maf_field(value: object) -> str:
-    return "" if value is None else str(value)
+class _StudyMutations(FileSink):
+    """data_mutations.txt: the cohort MAF's rows as text, barcodes as cBioPortal ids."""
+
+    def __init__(self, handle: IO[str], columns: Sequence[str], ids: Mapping[str, str],
+                 wanted: set[str], summary: StudySummary) -> None:
+        super().__init__(handle)
+        self.barcode = list(columns).index("Tumor_Sample_Barcode")
+        self.ids, self.wanted, self.summary = ids, wanted, summary
+        self.keep, self.cbio_id, self.same_id = False, "", False
+
+    def start_sample(self, sample: str) -> None:
+        self.keep = sample in self.wanted
+        self.cbio_id = self.ids.get(sample, sample)
+        self.same_id = self.cbio_id == sample  # a line given as is carries the sample's id
+
+    def row(self, line: str | None, values: Callable[[], list[str]]) -> None:
+        if not self.keep:
+            self.summary.skip("mutations of samples not in the study")
+        elif line is not None and self.same_id:
+            self.handle.write(line)
+        else:
+            row = values()
+            row[self.barcode] = self.cbio_id
+            self.handle.write("\t".join(row) + "\n")
+
+    def mark(self) -> object:
+        return super().mark(), dict(self.summary.skipped)
+
+    def rewind(self, mark: object) -> None:
+        position, skipped = mark  # type: ignore[misc]
+        super().rewind(position)
+        self.summary.skipped = skipped
 
 
 # --- copy number -----------------------------------------------------------------------------------

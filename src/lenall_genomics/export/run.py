@@ -1,4 +1,7 @@
-"""The export step: cohort.maf and the cBioPortal study, each with a QC json of what was left out."""
+"""The export step: cohort.maf and the cBioPortal study, each with a QC json of what was left out.
+
+`export_all` reads the per-sample MAFs once for both (export/maf.py streams each row to both).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ..model import Sample
-from ..results import index_results
-from ..writers import write_json
+from ..results import ResultFiles, index_results
+from ..writers import atomic_open, write_json
 from .cbioportal import (
     DEFAULT_STUDY_ID,
     DEFAULT_STUDY_NAME,
@@ -16,15 +19,16 @@ from .cbioportal import (
     StudySummary,
     export_cbioportal,
 )
-from .maf import MafSummary, cohort_mutations, write_cohort_maf
+from .maf import CohortMaf, CohortMafSink, MafSink, MafSummary
 
 
 def export_cohort_maf(samples: Sequence[Sample], results_dir: str | Path,
                       outdir: str | Path) -> MafSummary:
     """Write <outdir>/cohort.maf and <outdir>/cohort.maf.qc.json."""
     out = Path(outdir)
-    columns, rows, summary = cohort_mutations(samples, index_results(results_dir))
-    write_cohort_maf(out / "cohort.maf", columns, rows)
+    maf = CohortMaf(samples, index_results(results_dir))
+    with atomic_open(out / "cohort.maf") as handle:
+        summary = maf.stream([CohortMafSink(handle, maf.columns)])
     write_json(out / "cohort.maf.qc.json", summary.as_dict())
     return summary
 
@@ -34,13 +38,38 @@ def export_study(samples: Sequence[Sample], results_dir: str | Path, outdir: str
                  cancer_type: str | None = None, panel_base: str | Path | None = None,
                  panel_genes=None) -> StudySummary:
     """Write the study folder <outdir>/cbioportal/ and <outdir>/cbioportal.qc.json."""
+    results = index_results(results_dir)
+    return _study(samples, results, CohortMaf(samples, results), Path(outdir), genome,
+                  StudyInfo(study_id=study_id, name=study_name or DEFAULT_STUDY_NAME,
+                            type_of_cancer=cancer_type), panel_base, panel_genes)
+
+
+def export_all(samples: Sequence[Sample], results_dir: str | Path, outdir: str | Path,
+               genome: str, *, study_id: str = DEFAULT_STUDY_ID, study_name: str | None = None,
+               cancer_type: str | None = None, panel_base: str | Path | None = None,
+               panel_genes=None) -> tuple[MafSummary, StudySummary]:
+    """cohort.maf and the study as export_cohort_maf and export_study write them, reading the
+    per-sample MAFs once."""
     out = Path(outdir)
     results = index_results(results_dir)
-    columns, rows, _ = cohort_mutations(samples, results)
+    maf = CohortMaf(samples, results)
     info = StudyInfo(study_id=study_id, name=study_name or DEFAULT_STUDY_NAME,
                      type_of_cancer=cancer_type)
-    summary = export_cbioportal(samples, results, out / "cbioportal", genome, (columns, rows),
-                                info=info, panel_genes=panel_genes, panel_base=panel_base)
+    with atomic_open(out / "cohort.maf") as handle:
+        sink = CohortMafSink(handle, maf.columns)
+        study = _study(samples, results, maf, out, genome, info, panel_base, panel_genes,
+                       also=[sink])
+        if not maf.streamed:  # no sample profiled for mutations: the MAF has its header only
+            maf.stream([sink])
+    write_json(out / "cohort.maf.qc.json", maf.summary.as_dict())
+    return maf.summary, study
+
+
+def _study(samples: Sequence[Sample], results: ResultFiles, maf: CohortMaf, out: Path,
+           genome: str, info: StudyInfo, panel_base, panel_genes,
+           also: Sequence[MafSink] = ()) -> StudySummary:
+    summary = export_cbioportal(samples, results, out / "cbioportal", genome, maf, info=info,
+                                panel_genes=panel_genes, panel_base=panel_base, also=also)
     record = asdict(summary)
     record["folder"] = "cbioportal"
     write_json(out / "cbioportal.qc.json", record)

@@ -35,29 +35,62 @@ def _category(status: str) -> str:
     return status
 
 
+def figure_spec(patient: str, pairs: Sequence[PairResult]) -> dict:
+    """Everything the patient's figure shows, as plain data: the figure is drawn from this
+    alone, so equal specs give equal files (clonality_run.py skips redrawing them)."""
+    from ..clonality import clonotype_label
+
+    return {"patient": patient, "pairs": [_pair_spec(pair, clonotype_label) for pair in pairs]}
+
+
+def _pair_spec(pair: PairResult, label) -> dict:
+    points = []
+    for row in pair.mutations.rows if pair.mutations else []:
+        shown = (row["status"] != "private_earlier" and row["status"] != "private_later"
+                 or row["ch_gene"])
+        points.append({
+            "x": row["earlier_vaf"] if row["earlier_vaf"] is not None else 0.0,
+            "y": row["later_vaf"] if row["later_vaf"] is not None else 0.0,
+            "category": _category(row["status"]), "ch": bool(row["ch_gene"]),
+            "label": (row["gene"] or f"{row['chrom']}:{row['pos']}") if shown else None})
+    p_text = "." if pair.p_value is None else f"{pair.p_value:.4f}"
+    return {
+        "points": points,
+        "xlabel": f"VAF {pair.earlier.name} ({pair.earlier.sample.diagnosis}, earlier)",
+        "ylabel": f"VAF {pair.later.name} ({pair.later.sample.diagnosis}, later)",
+        "title": f"{pair.verdict}\nidentity {pair.identity.call}, p {p_text}",
+        "clonotypes": _clonotype_lines(pair, label),
+    }
+
+
 def plot_patient(patient: str, pairs: Sequence[PairResult], base: Path) -> list[Path]:
     """Draw <base>.png and <base>.svg; returns both paths."""
+    return draw_figure(figure_spec(patient, pairs), base)
+
+
+def draw_figure(spec: dict, base: Path) -> list[Path]:
+    """Draw a figure_spec as <base>.png and <base>.svg; returns both paths."""
     import matplotlib
 
     matplotlib.use("Agg")
     matplotlib.rcParams["svg.hashsalt"] = "lenall"
     import matplotlib.pyplot as plt
 
-    from ..clonality import clonotype_label
     from ..writers import atomic_path
 
+    pairs = spec["pairs"]
     n = max(1, len(pairs))
     fig, axes = plt.subplots(n, 2, figsize=(9.5, 4.2 * n), squeeze=False,
                              gridspec_kw={"width_ratios": [1.0, 0.9]})
     for row, pair in enumerate(pairs):
         _scatter(axes[row][0], pair)
-        _clonotype_panel(axes[row][1], pair, clonotype_label)
+        _clonotype_panel(axes[row][1], pair["clonotypes"])
     handles = [plt.Line2D([], [], marker="o", linestyle="", markersize=7,
                           markerfacecolor="white" if key == "ch" else COLOURS[key],
                           markeredgecolor=COLOURS[key], markeredgewidth=1.8 if key == "ch" else 0.5,
                           label=label) for key, label in LEGEND]
     fig.legend(handles=handles, loc="lower center", ncol=5, fontsize=8, frameon=False)
-    fig.suptitle(f"Patient {patient}: clonal relatedness", fontsize=12)
+    fig.suptitle(f"Patient {spec['patient']}: clonal relatedness", fontsize=12)
     fig.tight_layout(rect=(0, 0.04, 1, 0.97))
     base.parent.mkdir(parents=True, exist_ok=True)
     written = []
@@ -70,33 +103,28 @@ def plot_patient(patient: str, pairs: Sequence[PairResult], base: Path) -> list[
     return written
 
 
-def _scatter(ax, pair: PairResult) -> None:
-    rows = pair.mutations.rows if pair.mutations else []
-    for row in rows:
-        x = row["earlier_vaf"] if row["earlier_vaf"] is not None else 0.0
-        y = row["later_vaf"] if row["later_vaf"] is not None else 0.0
-        colour = COLOURS[_category(row["status"])]
-        ax.scatter([x], [y], s=42, color=colour, edgecolors=COLOURS["ch"] if row["ch_gene"]
-                   else "black", linewidths=1.8 if row["ch_gene"] else 0.4, zorder=3)
-        if row["status"] != "private_earlier" and row["status"] != "private_later" or \
-                row["ch_gene"]:
-            ax.annotate(row["gene"] or f"{row['chrom']}:{row['pos']}", (x, y), fontsize=7,
-                        xytext=(4, 3), textcoords="offset points")
-    if not rows:
+def _scatter(ax, pair: dict) -> None:
+    for point in pair["points"]:
+        x, y = point["x"], point["y"]
+        ax.scatter([x], [y], s=42, color=COLOURS[point["category"]],
+                   edgecolors=COLOURS["ch"] if point["ch"] else "black",
+                   linewidths=1.8 if point["ch"] else 0.4, zorder=3)
+        if point["label"] is not None:
+            ax.annotate(point["label"], (x, y), fontsize=7, xytext=(4, 3),
+                        textcoords="offset points")
+    if not pair["points"]:
         ax.text(0.5, 0.5, "no somatic mutations\n(variants tables missing or empty)",
                 ha="center", va="center", fontsize=9, transform=ax.transAxes)
     ax.plot([0, 1], [0, 1], color="#bbbbbb", linewidth=0.8, linestyle="--", zorder=1)
     ax.set_xlim(-0.02, 1.02)
     ax.set_ylim(-0.02, 1.02)
-    ax.set_xlabel(f"VAF {pair.earlier.name} ({pair.earlier.sample.diagnosis}, earlier)")
-    ax.set_ylabel(f"VAF {pair.later.name} ({pair.later.sample.diagnosis}, later)")
-    p_text = "." if pair.p_value is None else f"{pair.p_value:.4f}"
-    ax.set_title(f"{pair.verdict}\nidentity {pair.identity.call}, p {p_text}", fontsize=9)
+    ax.set_xlabel(pair["xlabel"])
+    ax.set_ylabel(pair["ylabel"])
+    ax.set_title(pair["title"], fontsize=9)
     ax.grid(True, linewidth=0.3, color="#dddddd")
 
 
-def _clonotype_panel(ax, pair: PairResult, label) -> None:
-    ax.axis("off")
+def _clonotype_lines(pair: PairResult, label) -> list[str]:
     lines = ["IGH clonotypes (clonal)"]
     shared_ids = {(id(a), id(b)) for a, b, _ in pair.igh.matches}
     shared_rows = {id(a) for a, _ in shared_ids} | {id(b) for _, b in shared_ids}
@@ -114,5 +142,10 @@ def _clonotype_panel(ax, pair: PairResult, label) -> None:
     lines.append("")
     lines.append({"yes": "* shared clonotype", "no": "distinct clonotypes",
                   "unknown": "IGH comparison not possible"}[pair.igh.call])
+    return lines
+
+
+def _clonotype_panel(ax, lines: list[str]) -> None:
+    ax.axis("off")
     ax.text(0.0, 1.0, "\n".join(lines), va="top", ha="left", family="monospace", fontsize=7.5,
             transform=ax.transAxes)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,85 @@ def _lines(path: Path) -> list[str]:
     except (OSError, EOFError, UnicodeDecodeError) as error:
         raise LenallInputError(f"MAF cannot be read ({error})", file=path) from None
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def canonical_columns(names: Iterable[str]) -> list[str]:
+    """Header names in standard spelling; a repeated name gets `.1`, `.2`, ... as pandas does."""
+    seen: dict[str, int] = {}
+    columns = []
+    for name in names:
+        if name in seen:
+            seen[name] += 1
+            while f"{name}.{seen[name]}" in seen:
+                seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        seen.setdefault(name, 0)
+        columns.append(_CANONICAL.get(name.strip().lower(), name.strip()))
+    return columns
+
+
+class MafText:
+    """A MAF read line by line as text: `columns` (standard spelling), then `rows()` yields
+    (line number, line ending in a newline, fields). Line ends are normalized as in read_maf
+    (universal newlines); `#` and empty lines are skipped. A row whose field count differs from
+    the header's is an input error."""
+
+    def __init__(self, path: str | Path) -> None:
+        import gzip
+
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise LenallInputError("MAF file not found", file=self.path)
+        opener = gzip.open if self.path.suffix == ".gz" else open
+        try:
+            self._handle = opener(self.path, "rt", encoding="utf-8", newline=None)
+        except OSError as error:
+            raise LenallInputError(f"MAF cannot be read ({error})", file=self.path) from None
+        self._number = 0
+        header = self._next_line()
+        if header is None:
+            self.close()
+            raise LenallInputError("MAF has no header line", file=self.path,
+                                   hint="a MAF starts with a tab-separated header (Hugo_Symbol "
+                                        "...)")
+        self.header_line = self._number
+        self.columns = canonical_columns(header[:-1].split("\t"))
+        missing = [c for c in REQUIRED_COLUMNS if c not in self.columns]
+        if missing:
+            self.close()
+            raise LenallInputError(f"MAF lacks column(s) {', '.join(missing)}", file=self.path,
+                                   line=1, field=missing[0],
+                                   hint="vcf2maf / cBioPortal MAF columns expected")
+
+    def _next_line(self) -> str | None:
+        try:
+            for line in self._handle:
+                self._number += 1
+                if line != "\n" and not line.startswith("#"):
+                    return line if line.endswith("\n") else line + "\n"
+        except (OSError, EOFError, UnicodeDecodeError) as error:
+            raise LenallInputError(f"MAF cannot be read ({error})", file=self.path,
+                                   line=self._number + 1) from None
+        return None
+
+    def rows(self) -> Iterator[tuple[int, str, list[str]]]:
+        width = len(self.columns)
+        while (line := self._next_line()) is not None:
+            fields = line[:-1].split("\t")
+            if len(fields) != width:
+                raise LenallInputError(f"{len(fields)} fields where the header has {width}",
+                                       file=self.path, line=self._number,
+                                       hint="the MAF is truncated or edited")
+            yield self._number, line, fields
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def __enter__(self) -> MafText:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
 
 
 def read_maf(path: str | Path, sample: str | None = None):

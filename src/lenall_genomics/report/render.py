@@ -25,6 +25,7 @@ from ..model import (
 from ..results import (
     ResultFiles,
     Table,
+    TableRows,
     index_results,
     missing,
     read_json,
@@ -83,22 +84,24 @@ class _Inputs:
         self.ploidy = read_optional_table(cohort / "ploidy.tsv")
         self.clonality = read_optional_table(cohort / "clonality.tsv")
         self.evidence = read_optional_table(cohort / "clonality_evidence.tsv")
-        self._variants: dict[str, list[dict[str, str]]] = {}
+        self._wanted = _wanted_variants(self.alterations)
+        self._digests: dict[str, VariantDigest] = {}
         self.variant_thresholds: dict[str, list[str]] = {}  # filled by the QC section
 
     def file(self, sample: str, suffix: str) -> Path | None:
         return self.results.find(sample, suffix)
 
-    def variants(self, sample: str) -> list[dict[str, str]]:
-        if sample not in self._variants:
-            found = read_optional_table(self.file(sample, "variants.tsv"), ("gene", "status"))
-            self._variants[sample] = found.rows if found else []
-        return self._variants[sample]
+    def variants(self, sample: str) -> VariantDigest:
+        """What the page shows of a sample's variants.tsv, read once, row by row."""
+        if sample not in self._digests:
+            self._digests[sample] = VariantDigest.read(self.file(sample, "variants.tsv"),
+                                                       self._wanted.get(sample, {}))
+        return self._digests[sample]
 
     def cell_details(self, sample: str, gene: str, alteration: str, detail: str,
                      source: str) -> tuple[str, str, str]:
         """HGVSp and VAF of the variant behind an alteration, and the panel that found it."""
-        hgvsp, vaf = _variant_match(self.variants(sample), gene, alteration)
+        hgvsp, vaf = self.variants(sample).match(gene, alteration)
         if not hgvsp:
             found = re.search(r"p\.[A-Za-z0-9*_=>?]+", detail or "")
             hgvsp = found.group(0) if found else ""
@@ -125,18 +128,71 @@ def short_hgvsp(hgvsp: str) -> str:
     return _THREE_RE.sub(lambda m: _THREE[m.group(0)], text)
 
 
-def _variant_match(rows: list[dict[str, str]], gene: str, alteration: str) -> tuple[str, str]:
-    candidates = [r for r in rows if r.get("gene") == gene]
-    somatic = [r for r in candidates if r.get("status") == "somatic"]
-    wanted = alteration.strip()
-    for row in somatic + candidates:
-        hgvsp = row.get("hgvsp", "")
-        names = {hgvsp, short_hgvsp(hgvsp), row.get("hgvsc", "")} - {"", "."}
-        if wanted and any(n == wanted or short_hgvsp(n) == short_hgvsp(wanted) for n in names):
-            return _clean(hgvsp), _clean(row.get("t_vaf", ""))
-    if len(somatic) == 1:
-        return _clean(somatic[0].get("hgvsp", "")), _clean(somatic[0].get("t_vaf", ""))
-    return "", ""
+def _wanted_variants(alterations: Table | None) -> dict[str, dict[str, set[str]]]:
+    """sample -> gene -> alterations the oncoprint shows (their variant is looked up)."""
+    wanted: dict[str, dict[str, set[str]]] = {}
+    for rec in alterations.rows if alterations else []:
+        wanted.setdefault(rec["sample"], {}).setdefault(rec["gene"], set()).add(rec["alteration"])
+    return wanted
+
+
+class VariantDigest:
+    """One pass over a variants.tsv: the count per status, and for each wanted (gene,
+    alteration) the HGVSp and VAF of its variant: the first somatic row of the gene whose HGVSp
+    or HGVSc names it (short or long form), else the first other row that does, else the gene's
+    only somatic row."""
+
+    def __init__(self) -> None:
+        self.statuses: Counter[str] = Counter()
+        self._named: dict[tuple[str, str], tuple[str, str]] = {}  # (gene, alteration) -> found
+        self._named_other: dict[tuple[str, str], tuple[str, str]] = {}
+        self._somatic: dict[str, list] = {}  # gene -> [somatic rows, values of the first]
+
+    @classmethod
+    def read(cls, path: Path | None, wanted: Mapping[str, set[str]]) -> VariantDigest:
+        digest = cls()
+        if path is None or not path.is_file():
+            return digest
+        by_name: dict[tuple[str, str], list[str]] = {}
+        for gene, alterations in wanted.items():
+            for alteration in alterations:
+                if alteration.strip():
+                    by_name.setdefault((gene, short_hgvsp(alteration.strip())), []).append(
+                        alteration)
+        with TableRows(path, ("gene", "status")) as table:
+            columns = table.columns
+            gene_at, status_at = columns.index("gene"), columns.index("status")
+            text_at = [columns.index(n) if n in columns else None
+                       for n in ("hgvsp", "hgvsc", "t_vaf")]
+            for values in table.lists():
+                status = values[status_at]
+                digest.statuses[status] += 1
+                if values[gene_at] in wanted:
+                    hgvsp, hgvsc, vaf = ("" if i is None else values[i] for i in text_at)
+                    digest._add(values[gene_at], status == "somatic", hgvsp, hgvsc, vaf,
+                                by_name)
+        return digest
+
+    def _add(self, gene: str, somatic: bool, hgvsp: str, hgvsc: str, vaf: str,
+             by_name: Mapping[tuple[str, str], list[str]]) -> None:
+        found = (_clean(hgvsp), _clean(vaf))
+        if somatic:
+            seen = self._somatic.setdefault(gene, [0, found])
+            seen[0] += 1
+        names = {hgvsp, short_hgvsp(hgvsp), hgvsc} - {"", "."}
+        named = self._named if somatic else self._named_other
+        for short in {short_hgvsp(n) for n in names}:
+            for alteration in by_name.get((gene, short), ()):
+                named.setdefault((gene, alteration), found)
+
+    def match(self, gene: str, alteration: str) -> tuple[str, str]:
+        key = (gene, alteration)
+        if key in self._named:
+            return self._named[key]
+        if key in self._named_other:
+            return self._named_other[key]
+        count, first = self._somatic.get(gene, (0, ("", "")))
+        return first if count == 1 else ("", "")
 
 
 def _clean(value: str) -> str:
@@ -245,8 +301,7 @@ def _qc(inputs: _Inputs) -> str:
     files = []
     qc_rows, all_rows, thresholds = [], [], {}
     for s in inputs.samples:
-        variants = inputs.variants(s.sample)
-        statuses = Counter(r.get("status", "") for r in variants)
+        statuses = inputs.variants(s.sample).statuses
         files.append({
             "sample": s.sample, "patient": s.patient, "diagnosis": s.diagnosis,
             "DNA panel": s.dna_panel or "", "RNA panel": s.rna_panel or "",
