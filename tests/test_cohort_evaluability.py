@@ -213,10 +213,10 @@ def test_basis_with_its_own_genes_is_parsed_and_bad_bases_are_clear_errors(tmp_p
     assert parse_basis("segments") == ("segments", ())
     crlf2 = next(r for r in load_rows() if r.row == "CRLF2 fusion")
     assert crlf2.evaluable_by == ("rna_panel(CRLF2,P2RY8,IGH)",
-                                  "dna_panel_segments(CRLF2,P2RY8)")
+                                  "dna_panel_segments(CRLF2,P2RY8)", "clinical")
     header = "row\tdisplay\tkind\tgenes\tmatch\tevaluable_by\n"
     for basis, message in (("rna_panel(CRLF2", "is not name or name"),
-                           ("karyotype(KMT2A)", "unknown evaluability basis 'karyotype'")):
+                           ("cytology(KMT2A)", "unknown evaluability basis 'cytology'")):
         path = tmp_path / "rows.tsv"
         path.write_text(header + f"X\tX\tfusion\tCRLF2\t*::CRLF2\t{basis}\n")
         with pytest.raises(LenallInputError, match=message) as error:

@@ -20,9 +20,9 @@ FIGURE1 = {  # docs/figure1.md, altered/evaluable
     "TP53": (9, 19), "TET2": (5, 19), "RB1": (5, 17), "CDKN2A/B": (2, 17), "CREBBP": (2, 17),
     "KRAS": (1, 19), "IKZF2": (1, 17), "IKZF1/IKZF3": (0, 17), "CRLF2 fusion": (2, 14),
     "Low hypodiploid": (8, 26),
-    # fusion rows evaluable only where a fusion could be seen; the paper's 2/26 and 1/32 also
-    # count karyotype/FISH, which the demo does not have (docs/figure1.md)
-    "KMT2A rearrangement": (2, 18), "BCR::ABL1": (1, 18),
+    # fusion rows evaluable where a fusion could be seen, by karyotype or by a clinical
+    # finding (BCR::ABL1 tested in all 32; docs/figure1.md)
+    "KMT2A rearrangement": (2, 18), "BCR::ABL1": (1, 32),
 }
 
 
@@ -120,6 +120,9 @@ def test_samplesheet_columns_and_relative_paths(demo):
             if r[column]:
                 assert not Path(r[column]).is_absolute() and (demo / r[column]).is_file()
     assert sum(1 for r in rows if r["segments"]) == 26
+    with_findings = [r for r in rows if r["findings"]]
+    assert {r["patient"] for r in with_findings} == {f"{i:02d}" for i in range(1, 33)}
+    assert all((demo / r["findings"]).is_file() for r in with_findings)
 
 
 def test_samplesheet_validates(demo):

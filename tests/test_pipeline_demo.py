@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 FIGURE1 = {  # docs/figure1.md: altered/evaluable per Figure 1 row
     "TP53": (9, 19), "TET2": (5, 19), "RB1": (5, 17), "CDKN2A/B": (2, 17),
     "CREBBP": (2, 17), "KRAS": (1, 19), "IKZF2": (1, 17), "CRLF2 fusion": (2, 14),
-    "Low hypodiploid": (8, 26), "KMT2A rearrangement": (2, 18), "BCR::ABL1": (1, 18),
+    "Low hypodiploid": (8, 26), "KMT2A rearrangement": (2, 18), "BCR::ABL1": (1, 32),
 }
 
 

@@ -10,6 +10,8 @@ process COHORT {
     path "evaluability.tsv" , emit: evaluability
     path "frequencies.tsv"  , emit: frequencies
     path "ploidy.tsv"       , emit: ploidy
+    path "evidence_discordance.tsv", emit: discordance
+    path "cytogenetic_events.tsv"  , emit: cytogenetic_events
     path "cohort.qc.json"   , emit: qc
     path "versions.yml"     , emit: versions
 
@@ -31,7 +33,8 @@ process COHORT {
 
     stub:
     """
-    touch alterations.tsv evaluability.tsv frequencies.tsv ploidy.tsv cohort.qc.json
+    touch alterations.tsv evaluability.tsv frequencies.tsv ploidy.tsv evidence_discordance.tsv \\
+        cytogenetic_events.tsv cohort.qc.json
     echo '"${task.process}": {lenall: stub}' > versions.yml
     """
 }

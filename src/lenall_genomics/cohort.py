@@ -25,7 +25,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from . import cytogenetics
 from .assets import asset
+from .cytogenetics import CytogeneticEvidence
 from .errors import LenallInputError
 from .model import (
     ALL_DIAGNOSES,
@@ -41,14 +43,19 @@ ROW_KINDS = ("gene_mutation", "gene_mutation_or_loss", "cn_loss", "fusion", "rea
              "karyotype")
 ROW_COLUMNS = ("row", "display", "kind", "genes", "match", "evaluable_by")
 # How a row can be evaluable for a sample; each may name its own genes, `basis(GENE,GENE)`, else
-# the row's genes count. New kinds of evidence (karyotype, FISH) are added here and in
-# `_basis_holds`.
+# the row's genes count. New kinds of per-sample evidence are added here and in `_basis_holds`;
+# `karyotype` and `clinical` are per patient (cytogenetics.py: a parsed samplesheet karyotype, a
+# findings-table result for the row's target).
 EVALUABILITY_BASES = ("dna_panel", "rna_panel", "segments", "dna_panel_segments",
-                      "dna_fusion_panel", "sv_calls", "any")
+                      "dna_fusion_panel", "sv_calls", "karyotype", "clinical", "any")
+PATIENT_BASES = ("karyotype", "clinical")
+CYTOGENETIC_ROW_KINDS = ("fusion", "rearrangement", "karyotype")  # reconciled across evidence
 _ALL_BUT_ANY = tuple(b for b in EVALUABILITY_BASES if b != "any")
 SV_FUSION_FORMATS = ("sv-vcf",)  # fusion inputs that are DNA structural-variant calls
 DETECTED = "detected"  # basis prefix of a cell made evaluable by the evidence that altered it
 RESULT_SUFFIXES = ("variants.tsv", "fusions.tsv", "cn_events.tsv", "ploidy.json")
+COHORT_FILES = ("alterations.tsv", "evaluability.tsv", "frequencies.tsv", "ploidy.tsv",
+                "evidence_discordance.tsv", "cytogenetic_events.tsv", "cohort.qc.json")
 FALLBACK_PLOIDY_COLUMNS = (
     "patient", "sample", "diagnosis", "timepoint", "in_cohort", "class", "modal_number",
     "pre_doubling_count", "low_hypodiploid", "masked",
@@ -488,6 +495,8 @@ def sample_bases(row: RowDef, sample: Sample, found: Mapping[tuple[str, str], Pa
         name, own_genes = parse_basis(spec)
         genes = {g.upper() for g in (own_genes or row.genes)}
         for basis_name in (_ALL_BUT_ANY if name == "any" else (name,)):
+            if basis_name in PATIENT_BASES:
+                continue  # per patient: _evaluability, cytogenetics.bases
             label = _basis_holds(basis_name, genes, sample, found, panels)
             if label:
                 bases.append(label)
@@ -546,14 +555,18 @@ class CohortTables:
     ploidy: list[dict[str, object]]
     ploidy_columns: tuple[str, ...]
     qc: dict = field(default_factory=dict)
+    discordance: list[dict[str, str]] = field(default_factory=list)
+    cytogenetic_events: list[dict[str, str]] = field(default_factory=list)
 
 
 def build_cohort(samples: Sequence[Sample], results: str | Path, *,
                  rows: Sequence[RowDef] | None = None, rows_file: str | Path | None = None,
                  classes: DisplayClasses | None = None, panels=None,
                  base_dir: Path | None = None, known_genes: Iterable[str] | None = None,
-                 ) -> CohortTables:
-    """Merge per-sample outputs into the cohort tables (nothing is written here)."""
+                 evidence: CytogeneticEvidence | None = None) -> CohortTables:
+    """Merge per-sample outputs and cytogenetic evidence into the cohort tables (nothing is
+    written here)."""
+    evidence = evidence if evidence is not None else CytogeneticEvidence()
     rows = tuple(rows) if rows is not None else load_rows(rows_file)
     classes = classes or load_display_classes()
     panels = panels or make_panel_lookup(base_dir)
@@ -573,12 +586,14 @@ def build_cohort(samples: Sequence[Sample], results: str | Path, *,
                         merged.sample = f"{merged.sample};{sample.sample}"
                 else:
                     alterations[key] = alteration
+    positives = _positive_evidence(alterations.values())
+    _add_cytogenetic(alterations, _cytogenetic_alterations(columns, rows, evidence, positives))
 
     if known_genes is not None:
         check_row_genes(rows, set(known_genes) | _data_genes(alterations.values()),
                         file=rows_file or default_rows_path())
 
-    evaluability, evaluable = _evaluability(columns, rows, found, panels)
+    evaluability, evaluable = _evaluability(columns, rows, found, panels, evidence)
     ordered = sorted(alterations.values(), key=lambda a: (
         natural_key(a.patient), _row_index(rows, a.row), a.gene, a.alteration, a.display_class))
     through_detection = evaluable_through_detection(ordered, evaluability, evaluable)
@@ -592,6 +607,12 @@ def build_cohort(samples: Sequence[Sample], results: str | Path, *,
     ploidy_columns, ploidy_rows = _ploidy_table(samples, columns, found)
     missing_results = _missing_results(columns, found)
     warnings.extend(missing_results)
+    warnings.extend(evidence.warnings)
+    discordance = _discordance(columns, rows, evaluability, evidence, positives, found)
+    for item in discordance:
+        warnings.append(f"patient {item['patient']}: {item['row']}: evidence disagrees "
+                        f"(positive {item['decided_by']}; negative "
+                        f"{item['negative'].split(':')[0]}...); see evidence_discordance.tsv")
     qc = {
         "patients": len(columns),
         "samples_used": {c.patient: [s.sample for s in c.samples] for c in columns},
@@ -600,10 +621,15 @@ def build_cohort(samples: Sequence[Sample], results: str | Path, *,
             {s.patient for s in samples} - {c.patient for c in columns}, key=natural_key),
         "counts": dict(sorted(counts.items())),
         "evaluable_through_detection": through_detection,
+        "cytogenetics": dict(sorted(evidence.counts.items())),
+        "equivocal_findings": [
+            {"patient": f.patient, "target": f.target, "test": f.test, "result": f.result,
+             "where": f"{f.file}:{f.line}"} for f in evidence.findings if f.call == "equivocal"],
+        "evidence_discordance": discordance,
         "warnings": warnings,
     }
     return CohortTables(columns, rows, ordered, evaluability, frequencies, ploidy_rows,
-                        ploidy_columns, qc)
+                        ploidy_columns, qc, discordance, cytogenetics.event_rows(evidence))
 
 
 def _row_index(rows: Sequence[RowDef], row_id: str) -> int:
@@ -631,7 +657,7 @@ def _sample_alterations(rows, patient, sample, found, classes, counts) -> list[A
     return result
 
 
-def _evaluability(columns, rows, found, panels):
+def _evaluability(columns, rows, found, panels, evidence):
     table: list[dict[str, str]] = []
     evaluable: set[tuple[str, str]] = set()
     for column in columns:
@@ -639,6 +665,9 @@ def _evaluability(columns, rows, found, panels):
             bases: list[str] = []
             for sample in column.samples:
                 bases += sample_bases(row, sample, found, panels)
+            bases += cytogenetics.bases(evidence, row.row,
+                                        (parse_basis(b)[0] for b in row.evaluable_by),
+                                        column.patient, column.samples)
             bases = list(dict.fromkeys(bases))
             if bases:
                 evaluable.add((column.patient, row.row))
@@ -671,6 +700,118 @@ def evaluable_through_detection(alterations: Sequence[Alteration],
             promoted[key]["evidence"] += f";{a.source}"
     evaluable.update(promoted)
     return list(promoted.values())
+
+
+# --- cytogenetic evidence (cytogenetics.py) ------------------------------------------------------
+
+Cell = tuple[str, str]  # (patient, row)
+
+
+def _positive_evidence(alterations: Iterable[Alteration]) -> dict[Cell, dict[str, str]]:
+    """Per cell: evidence kind -> what it found, from the per-sample results."""
+    found: dict[Cell, dict[str, str]] = defaultdict(dict)
+    for a in alterations:
+        text = f"{a.alteration} in {a.sample}"
+        cell = found[a.patient, a.row]
+        cell[a.source] = f"{cell[a.source]}, {text}" if a.source in cell else text
+    return found
+
+
+def _cytogenetic_alterations(columns: Sequence[PatientColumn], rows: Sequence[RowDef],
+                             evidence: CytogeneticEvidence,
+                             positives: dict[Cell, dict[str, str]]) -> list[Alteration]:
+    """Alterations from positive karyotype / clinical findings (recorded in `positives`)."""
+    by_id = {r.row: r for r in rows}
+    found = []
+    for column in columns:
+        for f in evidence.for_column(column.patient, column.samples):
+            row = by_id.get(f.row or "")
+            if row is None or f.call != "positive":
+                continue
+            if row.kind == "karyotype":
+                gene, name, display = ".", row.match[0], "karyotype"
+            elif row.kind == "fusion" or "::" in f.event:
+                gene, name, display = f.event, f.event, "fusion"
+            else:
+                gene, name, display = row.genes[0], f"{f.event} rearrangement", "fusion"
+            found.append(Alteration(column.patient, f.sample or column.samples[0].sample,
+                                    row.row, gene, name, display, f.source,
+                                    cytogenetics.describe(f)))
+            label = f.source if f.source == cytogenetics.KARYOTYPE else f"{f.source}:{f.test}"
+            positives[column.patient, row.row][label] = cytogenetics.describe(f)
+    return found
+
+
+def _add_cytogenetic(alterations: dict[tuple, Alteration], new: Iterable[Alteration]) -> None:
+    """A finding in a cell other evidence already altered adds its source to that cell (the
+    cell's `source` says every kind of evidence that decided it); else it is the cell's call."""
+    cells: dict[Cell, list[Alteration]] = defaultdict(list)
+    for a in alterations.values():
+        cells[a.patient, a.row].append(a)
+    for alteration in new:
+        existing = cells[alteration.patient, alteration.row]
+        if not existing:
+            alterations[alteration.key()] = alteration
+            existing.append(alteration)
+            continue
+        for a in existing:
+            if alteration.source not in a.source.split(";"):
+                a.source = f"{a.source};{alteration.source}"
+            if alteration.detail not in a.detail:
+                a.detail = f"{a.detail} | {alteration.detail}" if a.detail else alteration.detail
+
+
+def _discordance(columns, rows, evaluability, evidence, positives, found
+                 ) -> list[dict[str, str]]:
+    """Cells of fusion / rearrangement / ploidy rows where one kind of evidence found the
+    alteration and another evaluated the cell and did not (cytogenetics.discordance_record)."""
+    rules = cytogenetics.load_discordance_rules()
+    bases = {(e["patient"], e["row"]): e["basis"].split(";") for e in evaluability}
+    records = []
+    for column in columns:
+        findings = evidence.for_column(column.patient, column.samples)
+        ploidy = {s.sample: read_json(found[s.sample, "ploidy.json"]) for s in column.samples
+                  if (s.sample, "ploidy.json") in found}
+        conditions = {"masked"} if any(_truthy(p.get("masked")) for p in ploidy.values()) \
+            else set()
+        for row in rows:
+            positive = positives.get((column.patient, row.row), {})
+            if row.kind not in CYTOGENETIC_ROW_KINDS or not positive:
+                continue
+            negative = _negative_evidence(row, column, findings, evidence, ploidy,
+                                          bases.get((column.patient, row.row), []), positive)
+            if negative:
+                records.append(cytogenetics.discordance_record(
+                    column.patient, row.row, row.kind, positive, negative, conditions, rules))
+    return records
+
+
+def _negative_evidence(row, column, findings, evidence, ploidy, cell_bases, positive
+                       ) -> dict[str, str]:
+    """Evidence kind -> what it said, for evidence that evaluated the cell and found nothing."""
+    kinds = {cytogenetics.evidence_kind(p) for p in positive}
+    negative: dict[str, str] = {}
+    for f in findings:
+        if f.row == row.row and f.call == "negative":
+            negative[f"{f.source}:{f.test}"] = cytogenetics.describe(f)
+    karyotyped = evidence.karyotyped(column.samples)
+    if karyotyped and "karyotype" not in kinds and any(
+            b.startswith("karyotype:") for b in cell_bases):
+        negative["karyotype"] = "; ".join(k.text for k in karyotyped)
+    if row.kind == "karyotype" and "dna_cn" not in kinds:
+        for sample, data in sorted(ploidy.items()):
+            if any(data.get(key) is False or str(data.get(key)).lower() == "false"
+                   for key in row.match):
+                negative["dna_cn"] = (f"{sample}: class {data.get('class')}, modal "
+                                      f"{data.get('modal_number')}")
+    if row.kind != "karyotype":
+        for prefix, kind, what in (("rna_panel:", "rna", "no fusion on"),
+                                   ("sv_calls:", "dna_sv", "no structural variant in")):
+            if kind not in kinds:
+                tested = [b.split(":", 1)[1] for b in cell_bases if b.startswith(prefix)]
+                if tested:
+                    negative[kind] = f"{what} {', '.join(tested)}"
+    return {k: v for k, v in negative.items() if k not in positive}
 
 
 def check_altered_cells_evaluable(alterations: Iterable[Alteration],
@@ -756,8 +897,11 @@ def write_cohort(tables: CohortTables, outdir: str | Path) -> dict[str, Path]:
     from .writers import write_json, write_tsv
 
     out = Path(outdir)
-    paths = {name: out / name for name in ("alterations.tsv", "evaluability.tsv",
-                                           "frequencies.tsv", "ploidy.tsv", "cohort.qc.json")}
+    paths = {name: out / name for name in COHORT_FILES}
+    write_tsv(paths["evidence_discordance.tsv"], cytogenetics.DISCORDANCE_COLUMNS,
+              tables.discordance)
+    write_tsv(paths["cytogenetic_events.tsv"], cytogenetics.CYTOGENETIC_EVENT_COLUMNS,
+              tables.cytogenetic_events)
     write_tsv(paths["alterations.tsv"], ALTERATION_COLUMNS,
               (vars(a) for a in tables.alterations))
     write_tsv(paths["evaluability.tsv"], EVALUABILITY_COLUMNS, tables.evaluability)
@@ -783,8 +927,10 @@ def known_gene_names(genome: str, samples: Sequence[Sample], panels) -> set[str]
 
 
 def run_cohort(samplesheet: str | Path, results: str | Path, outdir: str | Path,
-               genome: str, rows_file: str | Path | None = None) -> CohortTables:
-    """`lenall cohort`: load the samplesheet, merge results, write the four tables."""
+               genome: str, rows_file: str | Path | None = None,
+               findings_file: str | Path | None = None) -> CohortTables:
+    """`lenall cohort`: load the samplesheet, merge results and cytogenetic evidence (karyotypes,
+    findings tables), write the cohort tables (COHORT_FILES)."""
     from .samplesheet import load_samplesheet
 
     samples = load_samplesheet(samplesheet, check_files=False)
@@ -792,8 +938,9 @@ def run_cohort(samplesheet: str | Path, results: str | Path, outdir: str | Path,
     panels = make_panel_lookup(base_dir)
     rows = load_rows(rows_file)
     known = known_gene_names(genome, samples, panels) if rows_file else None
+    evidence = cytogenetics.collect_evidence(samples, findings_file, samplesheet)
     tables = build_cohort(samples, results, rows=rows, rows_file=rows_file, panels=panels,
-                          base_dir=base_dir, known_genes=known)
+                          base_dir=base_dir, known_genes=known, evidence=evidence)
     write_cohort(tables, outdir)
     for warning in tables.qc["warnings"]:
         print(f"lenall cohort: warning: {warning}", file=sys.stderr)

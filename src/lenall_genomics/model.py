@@ -15,8 +15,9 @@ DEFAULT_GENOME = "GRCh38"
 SAMPLESHEET_COLUMNS = (
     "patient", "sample", "diagnosis", "timepoint", "sex", "dna_panel", "rna_panel", "vcf", "maf",
     "normal", "fusions", "fusion_format", "segments", "segments_format", "clonotypes", "purity",
+    "karyotype", "findings",
 )
-SAMPLESHEET_FILE_COLUMNS = ("vcf", "maf", "fusions", "segments", "clonotypes")
+SAMPLESHEET_FILE_COLUMNS = ("vcf", "maf", "fusions", "segments", "clonotypes", "findings")
 DIAGNOSES = ("MM", "B-ALL", "BALLLP", "normal")
 TUMOUR_DIAGNOSES = ("MM", "B-ALL", "BALLLP")
 ALL_DIAGNOSES = ("B-ALL", "BALLLP")  # the samples an oncoprint column stands for
@@ -39,7 +40,8 @@ VARIANT_COLUMNS = (
 VARIANT_STATUSES = ("somatic", "germline", "likely_germline", "artifact", "filtered")
 
 EVENT_COLUMNS = ("gene", "event_type", "partner", "label", "source", "evidence", "confidence")
-EVENT_SOURCES = ("rna", "dna_cn", "dna_sv")
+# karyotype: the samplesheet's ISCN string; clinical: a findings table (FISH, RT-PCR, SNP array)
+EVENT_SOURCES = ("rna", "dna_cn", "dna_sv", "karyotype", "clinical")
 
 SEGMENT_COLUMNS = ("chrom", "start", "end", "log2", "total_cn", "minor_cn", "n_markers")
 
@@ -83,6 +85,8 @@ class Sample:
     segments_format: str | None = None
     clonotypes: Path | None = None
     purity: float | None = None
+    karyotype: str | None = None  # ISCN 2020 string, as written
+    findings: Path | None = None  # clinical findings table (readers/findings.py)
     extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property

@@ -94,7 +94,7 @@ def _task(ctx: RunContext, step: Step, sample) -> Task:
     outputs = step.outputs(ctx, sample)
     user_files = [Path(a) for a in arguments if _is_input_file(a)]
     if step.scope == "cohort":
-        user_files += _panel_files(ctx)
+        user_files += _panel_files(ctx) + _findings_files(ctx)
     return Task(step, sample.sample if sample else None, arguments, outputs, user_files)
 
 
@@ -107,6 +107,12 @@ def _panel_files(ctx: RunContext) -> list[Path]:
     base = ctx.samplesheet.parent
     return sorted({(base / spec).resolve() for spec in specs
                    if spec and (base / spec).is_file()})
+
+
+def _findings_files(ctx: RunContext) -> list[Path]:
+    """Per-sample clinical findings tables: read by the cohort step, so they are its inputs."""
+    return sorted({Path(s.findings) for s in ctx.samples
+                   if s.findings is not None and Path(s.findings).is_file()})
 
 
 def _dependencies(task: Task, tasks: list[Task]) -> list[str]:

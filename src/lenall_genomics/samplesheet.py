@@ -324,4 +324,5 @@ def _sample(number: int, row: dict[str, str], base: Path) -> Sample:
         segments=path_of("segments"), segments_format=row.get("segments_format"),
         clonotypes=path_of("clonotypes"),
         purity=float(row["purity"]) if row.get("purity") else None,
+        karyotype=row.get("karyotype"), findings=path_of("findings"),
     )

@@ -23,6 +23,7 @@ class RunContext:
     genome: str = DEFAULT_GENOME
     # extra options per step, e.g. {"variants": ("--gtf", "/ref/genes.gtf")}
     step_options: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    findings: Path | None = None  # cohort-wide clinical findings table (`--findings`)
 
     @property
     def samples_dir(self) -> Path:
@@ -144,9 +145,10 @@ STEPS: tuple[Step, ...] = (
          outputs=lambda ctx, s: [_out(ctx, s, "clonotypes.tsv"),
                                  _out(ctx, s, "clonotypes.qc.json")]),
     Step("cohort", "cohort", applies=_always,
-         arguments=lambda ctx, _s: _cohort_common(ctx),
+         arguments=lambda ctx, _s: _cohort_common(ctx) + _opt("--findings", ctx.findings),
          outputs=_cohort_files("alterations.tsv", "evaluability.tsv", "frequencies.tsv",
-                               "ploidy.tsv", "cohort.qc.json"),
+                               "ploidy.tsv", "evidence_discordance.tsv",
+                               "cytogenetic_events.tsv", "cohort.qc.json"),
          needs=("variants", "fusions", "copynumber", "ploidy")),
     Step("oncoprint", "cohort", applies=_always,
          arguments=lambda ctx, _s: ["--cohort-dir", str(ctx.cohort_dir), "--samplesheet",

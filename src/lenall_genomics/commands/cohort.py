@@ -18,11 +18,15 @@ _FILE = click.Path(exists=True, dir_okay=False)
 @click.option("--genome", type=click.Choice(GENOMES), default=DEFAULT_GENOME, show_default=True)
 @click.option("--rows", "rows_file", type=_FILE, default=None,
               help="Rows file (TSV) replacing the Figure 1 rows (assets/figure1/rows.tsv).")
-def cohort(samplesheet, results, outdir, genome, rows_file) -> None:
-    """Merge per-sample results into cohort tables with n/N denominators."""
+@click.option("--findings", "findings_file", type=_FILE, default=None,
+              help="Cohort-wide clinical findings table (TSV: patient, sample, test, target, "
+                   "result, detail, date; docs/methods.md).")
+def cohort(samplesheet, results, outdir, genome, rows_file, findings_file) -> None:
+    """Merge per-sample results and cytogenetic evidence into cohort tables with n/N
+    denominators."""
     from ..cohort import run_cohort
 
-    tables = run_cohort(samplesheet, results, outdir, genome, rows_file)
+    tables = run_cohort(samplesheet, results, outdir, genome, rows_file, findings_file)
     for row in tables.frequencies:
         click.echo(f"{row['row']}\t{row['label']}", err=True)
 

@@ -22,9 +22,12 @@ from ..model import DEFAULT_GENOME, GENOMES
 @click.option("--step-args", "step_args", nargs=2, multiple=True, metavar="STEP 'ARGS'",
               help="Extra options for one step, e.g. --step-args variants '--gtf genes.gtf'. "
                    "Repeatable.")
+@click.option("--findings", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Cohort-wide clinical findings table (FISH, RT-PCR, SNP array; TSV) for "
+                   "the cohort step.")
 @click.option("--quiet", is_flag=True, help="No progress lines.")
 def run(samplesheet: str, outdir: str, genome: str, cores: int,
-        step_args: tuple[tuple[str, str], ...], quiet: bool) -> None:
+        step_args: tuple[tuple[str, str], ...], findings: str | None, quiet: bool) -> None:
     """Run every step for every sample, then the cohort steps.
 
     A second identical run executes nothing; adding a sample re-runs only that sample's
@@ -44,7 +47,8 @@ def run(samplesheet: str, outdir: str, genome: str, cores: int,
 
     sheet = Path(samplesheet).resolve()
     ctx = RunContext(samplesheet=sheet, samples=load_samplesheet(sheet),
-                     outdir=Path(outdir).resolve(), genome=genome, step_options=options)
+                     outdir=Path(outdir).resolve(), genome=genome, step_options=options,
+                     findings=Path(findings).resolve() if findings else None)
     summary = run_pipeline(ctx, cores=cores, quiet=quiet)
 
     click.echo(f"lenall run: {summary.count('ran')} ran, {summary.count('cached')} cached, "

@@ -5,13 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import LenallInputError
+from ..readers.findings import FINDINGS_COLUMNS
 from ..writers import atomic_open, write_tsv
 from . import clonotypes, fusions, segments, vcf
 from .bgzf import write_bgzf
 from .calls import plan_records
 from .design import BUILD, DemoSample, Design, load_design
 from .samplesheet import write_clinical, write_samplesheet
-from .truth import TRUTH_COLUMNS, _row, clonality_rows, evaluability_rows, figure_count_rows
+from .truth import (
+    TRUTH_COLUMNS,
+    _row,
+    clonality_rows,
+    evaluability_rows,
+    figure_count_rows,
+    finding_rows,
+)
 
 README = """lenall-genomics demo cohort
 ===========================
@@ -81,6 +89,13 @@ def build_demo(outdir: str | Path, genome: str = BUILD) -> Path:
         if sample.clonotypes:
             own["clonotypes"] = _write_clonotypes(out, sample, truth)
         files[sample.sample] = own
+    for patient in design.patients:
+        written = _write_findings(out, design, patient)
+        if written:
+            first = next(s for s in design.samples if s.patient == patient
+                         and s.is_diagnostic_all)
+            files.setdefault(first.sample, {})["findings"] = written
+    truth += finding_rows(design)
     truth += clonality_rows()
     truth += evaluability_rows(design)
     truth += figure_count_rows(truth)
@@ -92,9 +107,21 @@ def build_demo(outdir: str | Path, genome: str = BUILD) -> Path:
     return out
 
 
+def _write_findings(out: Path, design: Design, patient: str) -> str:
+    """findings/<patient>.findings.tsv: the patient's clinical findings (readers/findings.py)."""
+    rows = design.findings_of(patient)
+    if not rows:
+        return ""
+    name = f"findings/{patient}.findings.tsv"
+    write_tsv(out / name, FINDINGS_COLUMNS, rows,
+              comments=["clinical findings (FISH, RT-PCR, SNP array) at ALL/BALLLP diagnosis; "
+                        "format: docs/methods.md, Clinical cytogenetics as evidence"])
+    return name
+
+
 def _sorted(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     order = ("figure_count", "evaluability", "ploidy", "somatic_variant", "fusion", "cn_event",
-             "kmt2a", "clonality", "clonotype", "identity_snp", "germline_salt", "artifact_salt",
+             "kmt2a", "clinical_finding", "clonality", "clonotype", "identity_snp", "germline_salt", "artifact_salt",
              "multiallelic", "symbolic_allele")
     return sorted(rows, key=lambda r: (order.index(r["kind"]), r["patient"], r["sample"],
                                        r["item"], r["figure_row"]))

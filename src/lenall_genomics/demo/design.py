@@ -148,6 +148,16 @@ class Design:
     fusions: list[dict[str, str]]
     identity_sites: list[IdentitySite]
     genotypes: dict[str, dict[int, int]] = field(default_factory=dict)  # person -> site -> 0/1/2
+    findings: list[dict[str, str]] = field(default_factory=list)  # figure1/findings.tsv rows
+
+    def findings_of(self, patient: str) -> list[dict[str, str]]:
+        return [f for f in self.findings if f["patient"] == patient]
+
+    def karyotype_of(self, sample: str) -> str:
+        """The sample's ISCN karyotype ('' when it was not karyotyped)."""
+        row = next((k for k in self.karyotypes if k["sample"] == sample), {})
+        text = row.get("iscn", "")
+        return "" if text in ("", ".") else text
 
     def sample(self, name: str) -> DemoSample:
         return next(s for s in self.samples if s.sample == name)
@@ -250,4 +260,5 @@ def load_design() -> Design:
     sites = _identity_sites(transcripts, taken)
     persons = sorted({s.germline for s in samples})
     return Design(patients, samples, variants, transcripts, read_table("karyotypes.tsv"),
-                  read_table("fusions.tsv"), sites, _genotypes(persons, sites))
+                  read_table("fusions.tsv"), sites, _genotypes(persons, sites),
+                  read_table("findings.tsv"))

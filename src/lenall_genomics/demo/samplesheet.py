@@ -33,6 +33,7 @@ def write_samplesheet(path: Path, design: Design, files: dict[str, dict[str, str
                 "segments": own.get("segments", ""),
                 "segments_format": SEGMENT_FORMATS.get(s.segments, ""),
                 "clonotypes": own.get("clonotypes", ""), "purity": s.purity,
+                "karyotype": design.karyotype_of(s.sample), "findings": own.get("findings", ""),
             }
             writer.writerow([row[c] for c in SAMPLESHEET_COLUMNS])
 

@@ -4,6 +4,7 @@ Columns
   patient, sample   who (sample is '.' for patient-level rows)
   kind              somatic_variant | identity_snp | germline_salt | artifact_salt | multiallelic |
                     symbolic_allele | fusion | cn_event | kmt2a | ploidy | clonotype | clonality |
+                    clinical_finding (a positive FISH / RT-PCR / SNP-array result) |
                     evaluability | figure_count
   item              the design id (variant id, salt name, pair 'A|B', row name ...)
   gene              gene concerned ('.' when none)
@@ -59,7 +60,10 @@ def evaluability_rows(design: Design) -> list[dict[str, str]]:
                 name, genes = parse_basis(spec)
                 names = (EVALUABILITY_CHECKS if name == "any" else (name,))
                 for check in names:
-                    if any(_design_basis(check, set(genes or row_genes), s) for s in samples):
+                    if check in PATIENT_CHECKS:
+                        if _patient_basis(check, row["row"], design, patient, samples):
+                            basis.append(check)
+                    elif any(_design_basis(check, set(genes or row_genes), s) for s in samples):
                         basis.append(check)
                 if name == "any" and any(s.fusions or s.vcf for s in samples):
                     basis.append("any")
@@ -71,7 +75,35 @@ def evaluability_rows(design: Design) -> list[dict[str, str]]:
 
 
 EVALUABILITY_CHECKS = ("dna_panel", "rna_panel", "segments", "dna_panel_segments",
-                       "dna_fusion_panel", "sv_calls")
+                       "dna_fusion_panel", "sv_calls", "karyotype", "clinical")
+PATIENT_CHECKS = ("karyotype", "clinical")
+TESTED = ("positive", "negative", "equivocal")
+
+
+def _patient_basis(name: str, row: str, design: Design, patient: str, samples) -> bool:
+    """karyotype: a diagnostic sample has an ISCN string; clinical: a finding for the row."""
+    from ..readers.findings import result_words
+
+    if name == "karyotype":
+        return any(design.karyotype_of(s.sample) for s in samples)
+    return any(_finding_row(f) == row and result_words()[f["result"]][0] in TESTED
+               for f in design.findings_of(patient))
+
+
+def _finding_row(finding: dict[str, str]) -> str:
+    from ..readers.findings import lookup_target
+
+    target = lookup_target(finding["target"])
+    return (target.row or "") if target else ""
+
+
+def finding_rows(design: Design) -> list[dict[str, str]]:
+    """Positive clinical findings: each alters its Figure 1 row."""
+    from ..readers.findings import result_words
+
+    return [_row(f["patient"], ".", "clinical_finding", f["target"], f["result"],
+                 figure_row=_finding_row(f), detail=f"{f['test']}: {f['detail']}")
+            for f in design.findings if result_words()[f["result"]][0] == "positive"]
 
 
 def _design_basis(name: str, genes: set[str], sample) -> bool:
