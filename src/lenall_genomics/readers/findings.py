@@ -174,7 +174,8 @@ def _finding(record: Mapping[str, str], path: Path, number: int,
 
     for column in REQUIRED_FINDINGS_COLUMNS:
         if not record.get(column):
-            raise fail(f"{column} is empty", column)
+            raise fail(f"{column} is empty", column,
+                       f"every finding names {', '.join(REQUIRED_FINDINGS_COLUMNS)}")
     patient, sample = record["patient"], record.get("sample") or None
     if patient not in patients:
         close = difflib.get_close_matches(patient, sorted(patients), n=1)
@@ -188,7 +189,7 @@ def _finding(record: Mapping[str, str], path: Path, number: int,
                        "leave sample empty for a finding about the patient")
         if owner != patient:
             raise fail(f"sample '{sample}' belongs to patient '{owner}', not '{patient}'",
-                       "sample")
+                       "sample", "check the patient id, or leave sample empty")
     test = _test_name(record["test"])
     if test is None:
         raise fail(f"unknown test '{record['test']}'", "test",
