@@ -272,3 +272,22 @@ def test_samplesheet_takes_karyotype_and_findings_columns(tmp_path):
     sheet.write_text("patient,sample,diagnosis,findings\nA,A1,B-ALL,missing.tsv\n")
     (problem,) = validate_samplesheet(sheet)
     assert problem.column == "findings" and "does not exist" in problem.message
+
+
+def test_oncoprint_marks_cells_that_only_cytogenetics_altered(tmp_path):
+    from lenall_genomics.plots.oncoprint_data import data_from_cohort
+
+    results = tmp_path / "results"
+    samples = (Sample("A", "A1", "B-ALL"),
+               Sample("B", "B1", "B-ALL", rna_panel="Archer-FusionPlex"))
+    write_tsv(results / "B1.fusions.tsv", EVENT_COLUMNS,
+              [event("BCR", "fusion", "ABL1", "BCR::ABL1", "rna")])
+    path = findings_file(tmp_path, "A\t\tFISH\tKMT2A\tpositive\t\t",
+                         "B\t\tRT-PCR\tBCR::ABL1\tpositive\t\t")
+    tables = build_cohort(samples, results, evidence=collect_evidence(samples, path))
+    write_cohort(tables, tmp_path / "out")
+    data = data_from_cohort(tmp_path / "out", samples)
+    kmt2a = data.rows.index("KMT2A rearrangement")
+    assert data.cytogenetic_only == [(kmt2a, data.patients.index("A"))]
+    reordered = data.reordered([1, 0])
+    assert reordered.cytogenetic_only == [(kmt2a, reordered.patients.index("A"))]

@@ -66,6 +66,8 @@ class OncoprintData:
     alt_classes: list[str] = field(default_factory=list)
     tracks: dict[str, list[str]] = field(default_factory=dict)  # name -> value per patient
     rna_marker: list[bool] | None = None
+    # (row, column) cells altered only by karyotype / clinical findings (FISH, RT-PCR): marked
+    cytogenetic_only: list[tuple[int, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         import numpy as np
@@ -98,7 +100,8 @@ class OncoprintData:
             alt_cols=[int(position[c]) for c in self.alt_cols],
             alt_classes=list(self.alt_classes),
             tracks={k: [v[i] for i in order] for k, v in self.tracks.items()},
-            rna_marker=None if self.rna_marker is None else [self.rna_marker[i] for i in order])
+            rna_marker=None if self.rna_marker is None else [self.rna_marker[i] for i in order],
+            cytogenetic_only=[(r, int(position[c])) for r, c in self.cytogenetic_only])
 
 
 # --- style ------------------------------------------------------------------------------------------
@@ -525,6 +528,7 @@ def _draw(fig, data, style, layout: Layout, groups, title) -> None:
     if len(colors):
         ax.add_collection(PolyCollection(verts, facecolors=colors, edgecolors="none",
                                          antialiaseds=False, rasterized=len(colors) > RASTERIZE_ABOVE))
+    _cytogenetic_marks(ax, data, layout)
     ax.set_yticks([r + 0.5 for r in range(n_rows)], data.rows)
     ax.tick_params(axis="y", length=0, pad=2)
     if _show_patient_labels(data):
@@ -543,6 +547,18 @@ def _draw(fig, data, style, layout: Layout, groups, title) -> None:
     if title:
         fig.text(MARGIN / layout.width, 1 - 0.05 / layout.height, title, va="top", ha="left",
                  fontsize=FONT_SIZE + 1)
+
+
+def _cytogenetic_marks(ax, data, layout: Layout) -> None:
+    """A small white dot in cells that only karyotype / FISH / clinical testing altered."""
+    import numpy as np
+
+    if not data.cytogenetic_only:
+        return
+    rows, cols = np.asarray(data.cytogenetic_only, dtype=float).T
+    size = min(6.0, max(0.5, (layout.cell_width * 72) ** 2 * 0.15))
+    ax.scatter(cols + 0.5, rows + 0.5, marker="o", s=size, c="white", edgecolors="black",
+               linewidths=0.3, zorder=3)
 
 
 def _not_evaluated_lines(ax, data, style, gap_x) -> None:
@@ -710,6 +726,9 @@ def _draw_legend(fig, data, groups, style, layout: Layout) -> None:
     notes = []
     if data.rna_marker and any(data.rna_marker) and style.get("rna_marker"):
         notes.append(f"{style['rna_marker']} {labels.get('rna_marker', 'Panel includes RNA')}")
+    if data.cytogenetic_only:
+        only = labels.get("cytogenetic_only", "karyotype / FISH / clinical test only")
+        notes.append(f"\u25cb {only}")
     if (~data.evaluated).any():
         notes.append(f"{style.get('partial_mark', chr(0x2020))} "
                      f"{labels.get('partial', 'some patients not evaluated')}")

@@ -30,6 +30,7 @@ from .oncoprint import OncoprintData
 MAF_REQUIRED = ("Hugo_Symbol", "Variant_Classification", "Tumor_Sample_Barcode")
 MAF_TOP_GENES = 20
 CENTRE_COLUMNS = ("centre", "center", "site", "institution")
+CYTOGENETIC_SOURCES = {"karyotype", "clinical"}  # cells only these altered get a mark
 
 
 # --- small readers ------------------------------------------------------------------------------
@@ -165,12 +166,17 @@ def _with_alterations(labels, row_ids, patients, evaluated, alterations) -> Onco
     row_index = {r: i for i, r in enumerate(row_ids)}
     col_index = {p: i for i, p in enumerate(patients)}
     data = OncoprintData(rows=list(labels), patients=list(patients), evaluated=evaluated)
+    sequencing: set[tuple[int, int]] = set()
+    cytogenetic: set[tuple[int, int]] = set()
     for a in alterations:
         r, c = row_index.get(a["row"]), col_index.get(a["patient"])
         if r is not None and c is not None:
             data.alt_rows.append(r)
             data.alt_cols.append(c)
             data.alt_classes.append(a["display_class"])
+            sources = set((a.get("source") or "").split(";"))
+            (cytogenetic if sources <= CYTOGENETIC_SOURCES else sequencing).add((r, c))
+    data.cytogenetic_only = sorted(cytogenetic - sequencing)
     OncoprintData.__post_init__(data)
     return data
 
