@@ -52,6 +52,9 @@ Files
   cn/               FACETS cncf tables (chrom 1..23, 23 = X) and CNVkit .call.cns files (one with
                     baf/cn1/cn2 allele-specific columns)
   airr/             AIRR rearrangement TSVs (IGH) for the clonality cases
+  findings/         clinical findings per patient (FISH, RT-PCR, SNP array: BCR::ABL1 for all
+                    32, KMT2A FISH of 01 and 13, hypodiploid FISH / SNP-array patterns); the
+                    samplesheet also carries each karyotyped sample's ISCN karyotype
 
 Traps on purpose
   germline SNPs with and without population AF, FILTERed records, a multi-allelic site, a
