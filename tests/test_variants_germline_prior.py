@@ -204,3 +204,28 @@ def test_a_prior_outside_zero_one_is_refused(tmp_path):
     bad = with_overrides(default_thresholds(), prior_somatic=1.0)
     with pytest.raises(LenallInputError, match="prior_somatic 1 is not in"):
         run_variants("T1", tmp_path / "out", vcf=path, purity=0.9, thresholds=bad)
+
+
+def test_build_script_keeps_v2_rows_drops_3d_rows_and_prefers_curated(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "build_hotspots.py"
+    spec = importlib.util.spec_from_file_location("build_hotspots", script)
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    single = tmp_path / "single.txt"
+    single.write_text("CHROM\tGENE\thotspot_type\taa_ref\taa_pos\n"
+                      "chr13\tFLT3\tHOTSPOT\tAsp\t835\nchr1\tMMEL1\tHOTSPOT3D\tGly\t185\n"
+                      "chr12\tKRAS\tHOTSPOT\tAla\t146\n")
+    indel = tmp_path / "indel.txt"
+    indel.write_text("CHROM\tGENE\taa_start\taa_end\thotspot_type\tmutation_type\n"
+                     "chr13\tFLT3\t578\t613\tHOTSPOT\tindel\n")
+    curated = [{"gene": "FLT3", "start": "835", "end": "835", "ref_aa": "D", "alt_aa": "*",
+                "kind": "residue", "tier": "curated", "source": "Yamamoto 2001"}]
+    rows = build.merged(curated, build.statistical_rows(single, indel))
+    assert [(r["gene"], r["start"], r["kind"], r["tier"]) for r in rows] == [
+        ("FLT3", "578", "indel", "statistical"), ("FLT3", "835", "residue", "curated"),
+        ("KRAS", "146", "residue", "statistical")]
+    assert rows[1]["source"] == "Yamamoto 2001; cancerhotspots.org v2"
+    assert rows[2]["ref_aa"] == "A"
