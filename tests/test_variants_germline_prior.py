@@ -229,3 +229,12 @@ def test_build_script_keeps_v2_rows_drops_3d_rows_and_prefers_curated(tmp_path):
         ("KRAS", "146", "residue", "statistical")]
     assert rows[1]["source"] == "Yamamoto 2001; cancerhotspots.org v2"
     assert rows[2]["ref_aa"] == "A"
+
+
+def test_hotspot_in_a_predisposition_gene_keeps_the_confirmation_flag():
+    # TP53 R248Q at VAF 0.5, purity 0.6: a hotspot, but also a Li-Fraumeni germline variant
+    call = decide(_call(250, 500), thresholds=default_thresholds(), paired=False, purity=0.6,
+                  hotspot=True, gene="TP53", classification="Missense_Mutation")
+    assert call.status == "somatic"
+    assert {"germline_not_excluded", "germline_confirmation_recommended"} <= set(call.flags)
+    assert "p_somatic=" in call.reason

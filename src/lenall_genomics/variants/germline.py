@@ -240,12 +240,17 @@ def _tumor_only(call, t: Thresholds, purity: float | None, hotspot: bool, protec
     lr = germline_log10_lr(alt, depth, purity, t.hom_alt_min_vaf)
     prior = somatic_prior(t, hotspot, in_database)
     p_somatic = posterior_somatic(lr, prior)
-    evidence = f"(log10LR={lr:.1f},prior_somatic={prior:g},p_somatic={p_somatic:.3g})"
+    lr_text = f"{lr:.1f}"
+    if lr_text == "-0.0":
+        lr_text = "0.0"
+    evidence = f"(log10LR={lr_text},prior_somatic={prior:g},p_somatic={p_somatic:.3g})"
     germline_like = lr + math.log10((1 - prior) / prior) > t.germline_min_log10_lr
     if hotspot and not in_database:
         # a known somatic hotspot is never germline on VAF alone (its prior is PureCN's COSMIC one)
         if lr > t.germline_min_log10_lr:
             flags.append("germline_not_excluded")
+        if protected and (lr > t.germline_min_log10_lr or in_window or hom_like):
+            flags.append(GERMLINE_FLAG)  # TP53 R248Q is also a Li-Fraumeni germline variant
         return _decision("somatic", f"tumor_only_vaf_somatic{evidence}", flags)
     if protected:
         if germline_like or in_window or hom_like:
