@@ -238,3 +238,19 @@ def test_hotspot_in_a_predisposition_gene_keeps_the_confirmation_flag():
     assert call.status == "somatic"
     assert {"germline_not_excluded", "germline_confirmation_recommended"} <= set(call.flags)
     assert "p_somatic=" in call.reason
+
+
+def test_a_malformed_hotspot_row_is_refused_with_the_table_named(monkeypatch):
+    from lenall_genomics.variants import keygenes
+
+    rows = [{"gene": "NT5C2", "start": "367", "end": "367", "ref_aa": "R", "alt_aa": "*",
+             "kind": "residue", "tier": "curated", "source": "Meyer 2013"},
+            {"gene": "NT5C2", "start": "367", "end": "367", "ref_aa": "R", "alt_aa": "*",
+             "kind": "residue", "tier": "statistical", "source": "v2"}]
+    monkeypatch.setattr(keygenes, "asset_rows", lambda name: rows)
+    with pytest.raises(LenallInputError, match="data row 2: residue NT5C2 367 repeated") as error:
+        keygenes.hotspot_table.__wrapped__()
+    assert error.value.file.endswith("hotspots.tsv")
+    rows[1] = {**rows[1], "start": "368", "end": "368", "tier": "guessed"}
+    with pytest.raises(LenallInputError, match="data row 2: bad hotspot row"):
+        keygenes.hotspot_table.__wrapped__()
