@@ -37,7 +37,10 @@ VARIANT_COLUMNS = (
     "variant_classification", "t_depth", "t_alt_count", "t_vaf", "n_depth", "n_alt_count",
     "n_vaf", "population_af", "status", "reason", "hotspot", "flags",
 )
-VARIANT_STATUSES = ("somatic", "germline", "likely_germline", "artifact", "filtered")
+# undetermined: tumour-only call whose VAF does not tell somatic from germline (docs/methods.md a);
+# not in the somatic MAF and not counted as a driver mutation.
+VARIANT_STATUSES = ("somatic", "germline", "likely_germline", "undetermined", "artifact",
+                    "filtered")
 
 EVENT_COLUMNS = ("gene", "event_type", "partner", "label", "source", "evidence", "confidence")
 # karyotype: the samplesheet's ISCN string; clinical: a findings table (FISH, RT-PCR, SNP array)

@@ -20,7 +20,9 @@ _THRESHOLD_OPTIONS = {
     "normal_germline_vaf": (float, "normal VAF at which a call is germline"),
     "population_af_germline": (float, "population AF above which a call is germline"),
     "population_af_likely_germline": (float, "population AF above which likely germline"),
-    "germline_min_log10_lr": (float, "tumour-only log10 LR germline vs somatic"),
+    "germline_min_log10_lr": (float, "tumour-only posterior log10 odds germline vs somatic"),
+    "prior_somatic": (float, "tumour-only prior probability somatic (PureCN prior.somatic)"),
+    "prior_somatic_hotspot": (float, "tumour-only prior probability somatic of a hotspot"),
     "max_subpop_af": (float, "gnomAD sub-population AF above which the flag common_variant is "
                              "added (vcf2maf --max-subpop-af)"),
 }

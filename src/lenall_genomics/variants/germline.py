@@ -52,6 +52,10 @@ class Thresholds:
     germline_vaf_low: float = 0.4
     germline_vaf_high: float = 0.6
     hom_flag_max_purity: float = 0.5
+    prior_somatic: float = 0.5
+    prior_somatic_hotspot: float = 0.995
+    prior_somatic_hotspot_in_database: float = 0.5
+    undetermined_max_abs_log10_lr: float = 1.0
 
 
 @cache
@@ -176,7 +180,8 @@ def decide(call, *, thresholds: Thresholds, paired: bool, purity: float | None,
                             f"population_af>{_num(t.population_af_likely_germline)}", flags)
     if not normal_clean and depth and alt is not None:
         protected = gene in predisposition_genes() and classification in PROTEIN_ALTERING
-        return _tumor_only(call, t, purity, hotspot, protected, flags)
+        in_database = pop_af is not None and pop_af > t.population_af_likely_germline
+        return _tumor_only(call, t, purity, hotspot, protected, in_database, flags)
     return _decision("somatic", "matched_normal_clean" if normal_clean else "passed", flags)
 
 
@@ -186,24 +191,77 @@ def is_common_variant(subpop_af: float | None, thresholds: Thresholds) -> bool:
     return subpop_af is not None and subpop_af > thresholds.max_subpop_af
 
 
+def somatic_prior(t: Thresholds, hotspot: bool, in_database: bool) -> float:
+    """PureCN setPriorVcf prior.somatic without a matched normal: not in germline databases 0.5,
+    COSMIC count > 6 0.995 (here: a hotspots.tsv hotspot), both 0.5."""
+    if hotspot:
+        return t.prior_somatic_hotspot_in_database if in_database else t.prior_somatic_hotspot
+    return t.prior_somatic
+
+
+PRIORS = ("prior_somatic", "prior_somatic_hotspot", "prior_somatic_hotspot_in_database")
+
+
+def check_priors(t: Thresholds) -> None:
+    """Each prior probability somatic must be strictly between 0 and 1."""
+    for name in PRIORS:
+        value = getattr(t, name)
+        if not 0 < value < 1:
+            raise LenallInputError(f"{name} {value:g} is not in (0, 1)",
+                                   field=f"--{name.replace('_', '-')}",
+                                   hint="a probability strictly between 0 and 1")
+
+
+def posterior_somatic(log10_lr: float, prior: float) -> float:
+    """P(somatic | reads) from log10 [L(germline) / L(somatic)] and the prior P(somatic) in
+    (0, 1)."""
+    log10_odds_germline = log10_lr + math.log10((1 - prior) / prior)
+    if log10_odds_germline > 300:
+        return 0.0
+    if log10_odds_germline < -300:
+        return 1.0
+    return 1 / (1 + 10 ** log10_odds_germline)
+
+
 def _tumor_only(call, t: Thresholds, purity: float | None, hotspot: bool, protected: bool,
-                flags: list[str]) -> Decision:
-    """Tumour-only VAF model; `protected`: a protein-altering variant in a predisposition gene."""
+                in_database: bool, flags: list[str]) -> Decision:
+    """Tumour-only VAF model; `protected`: a protein-altering variant in a predisposition gene;
+    `in_database`: population AF above population_af_likely_germline."""
     depth, alt = call.t_depth, call.t_alt
     vaf = alt / depth
-    germline_like = False
-    if purity is not None and 0 < purity < 1:
-        lr = germline_log10_lr(alt, depth, purity, t.hom_alt_min_vaf)
-        germline_like = lr > t.germline_min_log10_lr
-        if germline_like and not protected and not hotspot:
-            return _decision("likely_germline", f"tumor_only_vaf_germline(log10LR={lr:.1f})", flags)
     in_window = t.germline_vaf_low <= vaf <= t.germline_vaf_high
     hom_like = vaf >= t.hom_alt_min_vaf and (purity is None or purity < t.hom_flag_max_purity)
-    if protected and (germline_like or in_window or hom_like):
-        flags.append(GERMLINE_FLAG)
-    elif purity is None and (in_window or vaf >= t.hom_alt_min_vaf):
-        flags.append("germline_not_excluded")
-    return _decision("somatic", "tumor_only_passed", flags)
+    if purity is None or not 0 < purity < 1:
+        if protected and (in_window or hom_like):
+            flags.append(GERMLINE_FLAG)
+        elif purity is None and (in_window or vaf >= t.hom_alt_min_vaf):
+            flags.append("germline_not_excluded")
+        return _decision("somatic", "tumor_only_passed", flags)
+    lr = germline_log10_lr(alt, depth, purity, t.hom_alt_min_vaf)
+    prior = somatic_prior(t, hotspot, in_database)
+    p_somatic = posterior_somatic(lr, prior)
+    lr_text = f"{lr:.1f}"
+    if lr_text == "-0.0":
+        lr_text = "0.0"
+    evidence = f"(log10LR={lr_text},prior_somatic={prior:g},p_somatic={p_somatic:.3g})"
+    germline_like = lr + math.log10((1 - prior) / prior) > t.germline_min_log10_lr
+    if hotspot and not in_database:
+        # a known somatic hotspot is never germline on VAF alone (its prior is PureCN's COSMIC one)
+        if lr > t.germline_min_log10_lr:
+            flags.append("germline_not_excluded")
+        if protected and (lr > t.germline_min_log10_lr or in_window or hom_like):
+            flags.append(GERMLINE_FLAG)  # TP53 R248Q is also a Li-Fraumeni germline variant
+        return _decision("somatic", f"tumor_only_vaf_somatic{evidence}", flags)
+    if protected:
+        if germline_like or in_window or hom_like:
+            flags.append(GERMLINE_FLAG)
+        return _decision("somatic", f"tumor_only_vaf_somatic{evidence}", flags)
+    between = purity / 2 <= vaf <= 0.5
+    if between and abs(lr) < t.undetermined_max_abs_log10_lr:
+        return _decision("undetermined", f"tumor_only_vaf_undetermined{evidence}", flags)
+    if germline_like:
+        return _decision("likely_germline", f"tumor_only_vaf_germline{evidence}", flags)
+    return _decision("somatic", f"tumor_only_vaf_somatic{evidence}", flags)
 
 
 def _num(value: float) -> str:

@@ -39,6 +39,7 @@ from .germline import (
     COMMON_VARIANT_FLAG,
     SiteLookup,
     Thresholds,
+    check_priors,
     decide,
     default_thresholds,
     is_common_variant,
@@ -77,6 +78,7 @@ def run_variants(sample: str, outdir: str | Path, genome: str = "GRCh38", *,
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     thresholds = thresholds or default_thresholds()
+    check_priors(thresholds)
     population = SiteLookup(population_vcf, role="population") if population_vcf else None
     panel = SiteLookup(pon, role="panel-of-normals") if pon else None
 
@@ -227,7 +229,9 @@ class Decider:
             if call.subpop_af is not None and is_common_variant(call.subpop_af, thresholds):
                 decision.flags.append(COMMON_VARIANT_FLAG)
             statuses.append(decision.status)
-            reasons.append(decision.reason)
+            reason = decision.reason
+            cut = reason.find("(")  # counted by name: the values in parentheses are per allele
+            reasons.append(reason if cut < 0 else reason[:cut])
             if decision.flags:
                 flagged += decision.flags
             _append(tsv, call.chrom, call.pos, None, _tsv_line(call, effect, decision, spot))
