@@ -46,12 +46,18 @@ class CytogeneticEvidence:
     karyotypes: dict[str, Karyotype] = field(default_factory=dict)  # sample -> parsed
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     warnings: list[str] = field(default_factory=list)
+    _by_patient: tuple[list, dict] = field(default_factory=lambda: ([], {}), repr=False)
 
     def for_column(self, patient: str, samples: Sequence[Sample]) -> list[Finding]:
         """Findings about the patient's column: patient-level or about one of its samples."""
+        if len(self._by_patient[0]) != len(self.findings):  # (re)index after additions
+            index: dict[str, list[Finding]] = defaultdict(list)
+            for f in self.findings:
+                index[f.patient].append(f)
+            self._by_patient = (list(self.findings), index)
         names = {s.sample for s in samples}
-        return [f for f in self.findings
-                if f.patient == patient and (f.sample is None or f.sample in names)]
+        return [f for f in self._by_patient[1].get(patient, ())
+                if f.sample is None or f.sample in names]
 
     def karyotyped(self, samples: Sequence[Sample]) -> list[Karyotype]:
         return [self.karyotypes[s.sample] for s in samples if s.sample in self.karyotypes]
