@@ -291,3 +291,62 @@ def test_oncoprint_marks_cells_that_only_cytogenetics_altered(tmp_path):
     assert data.cytogenetic_only == [(kmt2a, data.patients.index("A"))]
     reordered = data.reordered([1, 0])
     assert reordered.cytogenetic_only == [(kmt2a, reordered.patients.index("A"))]
+
+
+# --- karyotypes through the parser contract (readers/karyotype.parse_karyotype) ----------------------
+
+class _FakeKaryotypeModule:
+    """parse_karyotype as the parser contract describes it: modal_number, is_normal, findings()."""
+
+    @staticmethod
+    def parse_karyotype(text, source=None, row=None):
+        from types import SimpleNamespace
+
+        if text.count("(") != text.count(")"):
+            raise LenallInputError("unbalanced bracket at position 12", file=source, line=row,
+                                   field="karyotype", hint="close every '('")
+        found = {
+            "38,XY,-3,-5,-8,-10,-15,-19,-20,-22[14]/46,XY[6]": (
+                38, False, [("ploidy", "low hypodiploid", "38 chromosomes", 14)]),
+            "46,XX,t(9;22)(q34;q11.2)[20]": (
+                46, False, [("fusion", "BCR::ABL1", "t(9;22)(q34;q11.2)", 20)]),
+            "46,XX[20]": (46, True, []),
+        }[text]
+        items = tuple(SimpleNamespace(kind=k, event=e, detail=d, cells=c, clone=1)
+                      for k, e, d, c in found[2])
+        return SimpleNamespace(modal_number=found[0], is_normal=found[1], clones=(),
+                               findings=lambda: items)
+
+
+@pytest.fixture
+def fake_parser(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "lenall_genomics.readers.karyotype", _FakeKaryotypeModule)
+
+
+def test_karyotypes_become_karyotype_evidence(tmp_path, fake_parser):
+    samples = (Sample("A", "A1", "B-ALL", row=1,
+                      karyotype="38,XY,-3,-5,-8,-10,-15,-19,-20,-22[14]/46,XY[6]"),
+               Sample("B", "B1", "B-ALL", row=2, karyotype="46,XX,t(9;22)(q34;q11.2)[20]"),
+               Sample("C", "C1", "B-ALL", row=3, karyotype="46,XX[20]"))
+    evidence = collect_evidence(samples, None, tmp_path / "samplesheet.csv")
+    assert sorted(evidence.karyotypes) == ["A1", "B1", "C1"]
+    tables = build_cohort(samples, tmp_path / "none", evidence=evidence)
+    altered = {(a.patient, a.row): a for a in tables.alterations}
+    assert sorted(altered) == [("A", "Low hypodiploid"), ("B", "BCR::ABL1")]
+    assert altered["A", "Low hypodiploid"].source == "karyotype"
+    assert altered["B", "BCR::ABL1"].detail.startswith("karyotype BCR::ABL1 positive")
+    assert label(tables, "KMT2A rearrangement") == "0/3"  # normal karyotypes are evaluable
+    assert label(tables, "Low hypodiploid") == "1/3"
+    assert cell(tables, "C", "CRLF2 fusion")["evaluated"] == "no"
+    events = [(r["patient"], r["label"], r["source"], r["test"]) for r in tables.cytogenetic_events]
+    assert events == [("A", "low_hypodiploid", "karyotype", "karyotype"),
+                      ("B", "BCR::ABL1", "karyotype", "karyotype")]
+
+
+def test_a_bad_karyotype_is_the_parsers_error_naming_the_row(tmp_path, fake_parser):
+    samples = (Sample("A", "A1", "B-ALL", row=4, karyotype="46,XX,t(9;22(q34;q11.2)[20]"),)
+    with pytest.raises(LenallInputError, match="position 12") as error:
+        collect_evidence(samples, None, tmp_path / "samplesheet.csv")
+    assert (error.value.line, error.value.field) == (4, "karyotype")
