@@ -350,3 +350,14 @@ def test_a_bad_karyotype_is_the_parsers_error_naming_the_row(tmp_path, fake_pars
     with pytest.raises(LenallInputError, match="position 12") as error:
         collect_evidence(samples, None, tmp_path / "samplesheet.csv")
     assert (error.value.line, error.value.field) == (4, "karyotype")
+
+
+def test_validate_lists_a_bad_karyotype_with_its_row(tmp_path, fake_parser):
+    from lenall_genomics.samplesheet import validate_samplesheet
+
+    sheet = tmp_path / "samplesheet.csv"
+    sheet.write_text('patient,sample,diagnosis,karyotype\nA,A1,B-ALL,"46,XX[20]"\n'
+                     'B,B1,B-ALL,"46,XX,t(9;22(q34;q11.2)[20]"\n')
+    (problem,) = validate_samplesheet(sheet)
+    assert (problem.row, problem.column) == (2, "karyotype")
+    assert "position 12" in problem.message and problem.hint

@@ -240,6 +240,22 @@ def _panel_problems(number: int, row: dict[str, str], base: Path) -> list[Proble
     return problems
 
 
+def _karyotype_problems(number: int, row: dict[str, str], path: Path) -> list[Problem]:
+    """An ISCN karyotype the parser refuses (with its character position), found at validation."""
+    text = row.get("karyotype")
+    if not text:
+        return []
+    try:
+        from .readers.karyotype import parse_karyotype
+    except ImportError:
+        return []  # without the parser the cohort step reports the karyotypes it could not use
+    try:
+        parse_karyotype(text, source=str(path), row=number)
+    except LenallInputError as error:
+        return [Problem(number, "karyotype", error.message, error.hint)]
+    return []
+
+
 def _cross_row_problems(rows: list[tuple[int, dict[str, str]]]) -> list[Problem]:
     problems = []
     first_row: dict[str, int] = {}
@@ -289,6 +305,7 @@ def _check(path: Path, check_files: bool = True) -> tuple[list[Problem], tuple[S
     for number, row in rows:
         problems += _file_problems(number, row, base, check_files)
         problems += _panel_problems(number, row, base)
+        problems += _karyotype_problems(number, row, path)
     problems += _cross_row_problems(rows)
     problems.sort(key=lambda p: (p.row, _column_order(p.column)))
     if problems:
