@@ -97,7 +97,8 @@ class SubtypeCollector:
             have.add("segments")
         extra = {k.lower(): (v or "").strip() for k, v in (sample.extra or {}).items()}
         sources = self.sources.get(sample.sample, set())
-        if extra.get("karyotype") or KARYOTYPE_SOURCE in sources:
+        karyotype = extra.get("karyotype") or str(getattr(sample, "karyotype", "") or "").strip()
+        if karyotype or KARYOTYPE_SOURCE in sources:
             have.add("karyotype")
         if CLINICAL_SOURCE in sources:
             have.add("clinical")
