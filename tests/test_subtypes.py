@@ -257,3 +257,16 @@ def test_demo_subtypes(tmp_path):
     assert "masked" in table["17"]["evidence"] and "masked" in table["21"]["evidence"]
     assert {p for p, s in subtype.items() if s.startswith("Ph-like")} == {"06", "12"}
     assert B_OTHER not in subtype.values()  # no sample of the demo has expression data
+
+
+def test_a_negative_clinical_result_calls_nothing():
+    row = call(events=[event("ABL1", "fusion", "BCR", "BCR::ABL1 negative", source="clinical")])
+    assert row["subtype"] == B_OTHER
+
+
+def test_ploidy_class_from_a_karyotype_event():
+    row = call(events=[event(".", "karyotype", ".", "low hypodiploid (35 chromosomes)",
+                             source="karyotype")])
+    assert row["subtype"] == "low hypodiploid"
+    assert call(events=[event(".", "karyotype", ".", "hyperdiploid", source="karyotype")])[
+        "subtype"] == B_OTHER  # 47-50 is not high hyperdiploid

@@ -57,7 +57,7 @@ class SubtypeCollector:
             event = {**record, "sample": sample}
             probe = PatientEvidence("", events=[event])
             if any(rule_hits(rule, probe) for rule in self.rules
-                   if rule.kind in ("fusion", "karyotype")):
+                   if rule.kind in ("fusion", "karyotype", "ploidy")):
                 self.events[sample].append(event)
 
     def add_ploidy(self, sample: str, data: Mapping[str, object]) -> None:

@@ -45,6 +45,9 @@ NOT_ASSESSABLE_RNA = "not assessable for RNA-defined subtypes"
 NOT_ASSESSABLE = "not assessable"
 NONE = "."
 FUSION_TYPES = ("fusion", "rearrangement", "translocation")
+# A finding reported as negative (clinical "BCR::ABL1 negative") makes a patient evaluable, never
+# altered: such an event never calls a subtype.
+_NEGATIVE = re.compile(r"\b(negative|not detected|absent|no evidence of|normal)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,10 @@ def load_isoforms(path: str | Path | None = None) -> dict[str, str]:
 
 # --- matching ------------------------------------------------------------------------------------
 
+def is_negative(event: Mapping[str, str]) -> bool:
+    return bool(_NEGATIVE.search(f"{event.get('event_type') or ''} {event.get('label') or ''}"))
+
+
 def _is_fusion_event(event: Mapping[str, str]) -> bool:
     label = event.get("label") or ""
     kind = (event.get("event_type") or "").lower()
@@ -205,8 +212,9 @@ def _ploidy_class(record: Mapping[str, object], classify) -> str:
 
 def rule_hits(rule: SubtypeRule, evidence: PatientEvidence, *, classify=None) -> list[Hit]:
     hits: list[Hit] = []
+    events = [e for e in evidence.events if not is_negative(e)]
     if rule.kind == "fusion":
-        for event in evidence.events:
+        for event in events:
             if _is_fusion_event(event) and _fusion_hit(rule.match, event) and not (
                     rule.unless and _fusion_hit(rule.unless, event)):
                 hits.append(Hit(rule, event.get("sample") or NONE, _event_text(event),
@@ -227,8 +235,13 @@ def rule_hits(rule: SubtypeRule, evidence: PatientEvidence, *, classify=None) ->
                     detail += f", masked: {record.get('pre_doubling_count')} before doubling"
                 sample = str(record.get("sample") or NONE)
                 hits.append(Hit(rule, sample, f"{found} ({detail}; ploidy, {sample})"))
+        for event in events:  # a karyotype or FISH finding naming the class
+            label = f" {(event.get('label') or '').lower()} "
+            if any(re.search(rf"(?<![\w-]){re.escape(c.lower())}(?![\w-])", label)
+                   for c in rule.match):
+                hits.append(Hit(rule, event.get("sample") or NONE, _event_text(event)))
     elif rule.kind == "karyotype":
-        for event in evidence.events:
+        for event in events:
             text = f"{event.get('event_type') or ''} {event.get('label') or ''}".lower()
             if any(p.lower() in text for p in rule.match):
                 hits.append(Hit(rule, event.get("sample") or NONE, _event_text(event)))
