@@ -10,6 +10,7 @@ process COHORT {
     path "evaluability.tsv" , emit: evaluability
     path "frequencies.tsv"  , emit: frequencies
     path "ploidy.tsv"       , emit: ploidy
+    path "subtypes.tsv"     , emit: subtypes
     path "cohort.qc.json"   , emit: qc
     path "versions.yml"     , emit: versions
 
@@ -31,7 +32,7 @@ process COHORT {
 
     stub:
     """
-    touch alterations.tsv evaluability.tsv frequencies.tsv ploidy.tsv cohort.qc.json
+    touch alterations.tsv evaluability.tsv frequencies.tsv ploidy.tsv subtypes.tsv cohort.qc.json
     echo '"${task.process}": {lenall: stub}' > versions.yml
     """
 }

@@ -146,7 +146,7 @@ STEPS: tuple[Step, ...] = (
     Step("cohort", "cohort", applies=_always,
          arguments=lambda ctx, _s: _cohort_common(ctx),
          outputs=_cohort_files("alterations.tsv", "evaluability.tsv", "frequencies.tsv",
-                               "ploidy.tsv", "cohort.qc.json"),
+                               "ploidy.tsv", "subtypes.tsv", "cohort.qc.json"),
          needs=("variants", "fusions", "copynumber", "ploidy")),
     Step("oncoprint", "cohort", applies=_always,
          arguments=lambda ctx, _s: ["--cohort-dir", str(ctx.cohort_dir), "--samplesheet",
