@@ -71,7 +71,8 @@ workflow LENALL {
 
     COHORT(samplesheet, results)
     cohort_tables = COHORT.out.alterations
-        .mix(COHORT.out.evaluability, COHORT.out.frequencies, COHORT.out.ploidy)
+        .mix(COHORT.out.evaluability, COHORT.out.frequencies, COHORT.out.ploidy,
+             COHORT.out.subtypes)
         .collect()
     ONCOPRINT(samplesheet, cohort_tables)
     CLONALITY(samplesheet, results)

@@ -77,7 +77,7 @@ def test_findings_table_is_read_with_its_vocabulary(tmp_path):
         ("A", None, "FISH", "BCR::ABL1", "BCR::ABL1", "negative", "."),
         ("A", "A1", "FISH", "KMT2A", "KMT2A rearrangement", "positive", "medium"),
         ("B", None, "RT-PCR", "BCR::ABL1", "BCR::ABL1", "positive", "high"),
-        ("B", None, "SNP-array", "low_hypodiploid", "Low hypodiploid", "positive", "high"),
+        ("B", None, "SNP-array", "hypodiploid", "Low hypodiploid", "positive", "high"),
         ("C", None, "FISH", "ETV6::RUNX1", None, "equivocal", "."),
         ("C", None, "flow", "CD19", None, "positive", "high"),
     ]
@@ -341,7 +341,7 @@ def test_karyotypes_become_karyotype_evidence(tmp_path, fake_parser):
     assert label(tables, "Low hypodiploid") == "1/3"
     assert cell(tables, "C", "CRLF2 fusion")["evaluated"] == "no"
     events = [(r["patient"], r["label"], r["source"], r["test"]) for r in tables.cytogenetic_events]
-    assert events == [("A", "low_hypodiploid", "karyotype", "karyotype"),
+    assert events == [("A", "low hypodiploid", "karyotype", "karyotype"),
                       ("B", "BCR::ABL1", "karyotype", "karyotype")]
 
 
@@ -361,3 +361,15 @@ def test_validate_lists_a_bad_karyotype_with_its_row(tmp_path, fake_parser):
     (problem,) = validate_samplesheet(sheet)
     assert (problem.row, problem.column) == (2, "karyotype")
     assert "position 12" in problem.message and problem.hint
+
+
+def test_subtypes_see_cytogenetic_events_positive_calls_negative_does_not(tmp_path):
+    samples = (Sample("A", "A1", "B-ALL"), Sample("B", "B1", "B-ALL"))
+    path = findings_file(tmp_path, "A\t\tRT-PCR\tBCR::ABL1\tpositive\tp190\t",
+                         "B\t\tFISH\tBCR::ABL1\tnegative\t\t")
+    tables = build_cohort(samples, tmp_path / "none", evidence=collect_evidence(samples, path))
+    subtype = {r["patient"]: r for r in tables.subtypes}
+    assert subtype["A"]["subtype"] == "BCR::ABL1"
+    assert "clinical" in subtype["A"]["evidence"]
+    assert subtype["B"]["subtype"] != "BCR::ABL1"
+    assert "BCR::ABL1" not in subtype["B"]["not_assessable"].split(";")

@@ -12,6 +12,7 @@ process COHORT {
     path "ploidy.tsv"       , emit: ploidy
     path "evidence_discordance.tsv", emit: discordance
     path "cytogenetic_events.tsv"  , emit: cytogenetic_events
+    path "subtypes.tsv"     , emit: subtypes
     path "cohort.qc.json"   , emit: qc
     path "versions.yml"     , emit: versions
 
@@ -34,7 +35,7 @@ process COHORT {
     stub:
     """
     touch alterations.tsv evaluability.tsv frequencies.tsv ploidy.tsv evidence_discordance.tsv \\
-        cytogenetic_events.tsv cohort.qc.json
+        cytogenetic_events.tsv subtypes.tsv cohort.qc.json
     echo '"${task.process}": {lenall: stub}' > versions.yml
     """
 }

@@ -55,7 +55,8 @@ SV_FUSION_FORMATS = ("sv-vcf",)  # fusion inputs that are DNA structural-variant
 DETECTED = "detected"  # basis prefix of a cell made evaluable by the evidence that altered it
 RESULT_SUFFIXES = ("variants.tsv", "fusions.tsv", "cn_events.tsv", "ploidy.json")
 COHORT_FILES = ("alterations.tsv", "evaluability.tsv", "frequencies.tsv", "ploidy.tsv",
-                "evidence_discordance.tsv", "cytogenetic_events.tsv", "cohort.qc.json")
+                "evidence_discordance.tsv", "cytogenetic_events.tsv", "subtypes.tsv",
+                "cohort.qc.json")
 FALLBACK_PLOIDY_COLUMNS = (
     "patient", "sample", "diagnosis", "timepoint", "in_cohort", "class", "modal_number",
     "pre_doubling_count", "low_hypodiploid", "masked",
@@ -557,6 +558,7 @@ class CohortTables:
     qc: dict = field(default_factory=dict)
     discordance: list[dict[str, str]] = field(default_factory=list)
     cytogenetic_events: list[dict[str, str]] = field(default_factory=list)
+    subtypes: list[dict[str, str]] = field(default_factory=list)  # subtype_inputs / subtypes.py
 
 
 def build_cohort(samples: Sequence[Sample], results: str | Path, *,
@@ -573,12 +575,15 @@ def build_cohort(samples: Sequence[Sample], results: str | Path, *,
     found, warnings = find_results(results)
     columns = select_columns(samples)
     counts: dict[str, int] = defaultdict(int)
+    from .subtype_inputs import SubtypeCollector
+
+    subtype_inputs = SubtypeCollector()
 
     alterations: dict[tuple, Alteration] = {}
     for column in columns:
         for sample in column.samples:
             for alteration in _sample_alterations(rows, column.patient, sample.sample, found,
-                                                  classes, counts):
+                                                  classes, counts, subtype_inputs):
                 key = alteration.key()
                 if key in alterations:
                     merged = alterations[key]
@@ -628,8 +633,13 @@ def build_cohort(samples: Sequence[Sample], results: str | Path, *,
         "evidence_discordance": discordance,
         "warnings": warnings,
     }
+    cytogenetic_events = cytogenetics.event_rows(evidence)
+    for sample, events in cytogenetics.subtype_events(cytogenetic_events, columns):
+        subtype_inputs.add_events(sample, events)
+    subtypes = subtype_inputs.assign(columns, found, panels, evaluability)
     return CohortTables(columns, rows, ordered, evaluability, frequencies, ploidy_rows,
-                        ploidy_columns, qc, discordance, cytogenetics.event_rows(evidence))
+                        ploidy_columns, qc, discordance=discordance,
+                        cytogenetic_events=cytogenetic_events, subtypes=subtypes)
 
 
 def _row_index(rows: Sequence[RowDef], row_id: str) -> int:
@@ -640,20 +650,27 @@ def _data_genes(alterations: Iterable[Alteration]) -> set[str]:
     return {g for a in alterations for g in a.gene.split("::")}
 
 
-def _sample_alterations(rows, patient, sample, found, classes, counts) -> list[Alteration]:
+def _sample_alterations(rows, patient, sample, found, classes, counts,
+                        subtype_inputs=None) -> list[Alteration]:
     result: list[Alteration] = []
     if (sample, "variants.tsv") in found:  # streamed: a sample's calls are never all held
         with TableRows(found[sample, "variants.tsv"],
                        ("gene", "variant_classification", "status")) as records:
-            result += variant_alterations(rows, records.dicts(), classes, patient, sample,
-                                          counts)
+            stream = records.dicts()
+            if subtype_inputs is not None:
+                stream = subtype_inputs.variants(sample, stream)
+            result += variant_alterations(rows, stream, classes, patient, sample, counts)
     for suffix in ("fusions.tsv", "cn_events.tsv"):
         if (sample, suffix) in found:
             records = read_tsv(found[sample, suffix], ("gene", "event_type", "label"))
+            if subtype_inputs is not None:
+                subtype_inputs.add_events(sample, records)
             result += event_alterations(rows, records, classes, patient, sample, counts)
     if (sample, "ploidy.json") in found:
-        result += ploidy_alterations(rows, read_json(found[sample, "ploidy.json"]), patient,
-                                     sample)
+        ploidy = read_json(found[sample, "ploidy.json"])
+        if subtype_inputs is not None:
+            subtype_inputs.add_ploidy(sample, ploidy)
+        result += ploidy_alterations(rows, ploidy, patient, sample)
     return result
 
 
@@ -907,6 +924,10 @@ def write_cohort(tables: CohortTables, outdir: str | Path) -> dict[str, Path]:
     write_tsv(paths["evaluability.tsv"], EVALUABILITY_COLUMNS, tables.evaluability)
     write_tsv(paths["frequencies.tsv"], FREQUENCY_COLUMNS, tables.frequencies, digits=1)
     write_tsv(paths["ploidy.tsv"], tables.ploidy_columns, tables.ploidy)
+    from .subtypes import SUBTYPE_COLUMNS, SUBTYPES_COMMENTS
+
+    write_tsv(paths["subtypes.tsv"], SUBTYPE_COLUMNS, tables.subtypes,
+              comments=SUBTYPES_COMMENTS)
     write_json(paths["cohort.qc.json"], tables.qc)
     return paths
 

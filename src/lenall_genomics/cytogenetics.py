@@ -170,6 +170,30 @@ def event_rows(evidence: CytogeneticEvidence) -> list[dict[str, str]]:
     return rows
 
 
+def subtype_events(rows: Sequence[Mapping[str, str]], columns) -> list[tuple[str, list[dict]]]:
+    """Per column sample, the cytogenetic events subtypes.py reads (model.EVENT_COLUMNS): positive
+    ones as they are, negative ones labelled '<event> negative' (they make a subtype assessable,
+    never call it); equivocal and failed results are left out (they exclude nothing)."""
+    by_patient: dict[str, list[Mapping[str, str]]] = defaultdict(list)
+    for row in rows:
+        by_patient[row["patient"]].append(row)
+    out = []
+    for column in columns:
+        names = [s.sample for s in column.samples]
+        per_sample: dict[str, list[dict]] = defaultdict(list)
+        for row in by_patient.get(column.patient, ()):
+            sample = row["sample"] if row["sample"] in names else names[0]
+            if row["sample"] not in (".", sample) or row["result"] not in ("positive",
+                                                                             "negative"):
+                continue
+            event = {c: row[c] for c in EVENT_COLUMNS}
+            if row["result"] == "negative":
+                event["label"] = f"{row['label']} negative"
+            per_sample[sample].append(event)
+        out += sorted(per_sample.items())
+    return out
+
+
 # --- discordance -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -148,7 +148,7 @@ STEPS: tuple[Step, ...] = (
          arguments=lambda ctx, _s: _cohort_common(ctx) + _opt("--findings", ctx.findings),
          outputs=_cohort_files("alterations.tsv", "evaluability.tsv", "frequencies.tsv",
                                "ploidy.tsv", "evidence_discordance.tsv",
-                               "cytogenetic_events.tsv", "cohort.qc.json"),
+                               "cytogenetic_events.tsv", "subtypes.tsv", "cohort.qc.json"),
          needs=("variants", "fusions", "copynumber", "ploidy")),
     Step("oncoprint", "cohort", applies=_always,
          arguments=lambda ctx, _s: ["--cohort-dir", str(ctx.cohort_dir), "--samplesheet",

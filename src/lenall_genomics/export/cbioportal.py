@@ -102,9 +102,11 @@ def export_cbioportal(
     panel_genes: PanelLookup | None = None,
     panel_base: str | Path | None = None,
     also: Sequence[MafSink] = (),
+    subtypes: Mapping[str, str] | None = None,
 ) -> StudySummary:
     """Write the study into `folder` (replaced as a whole, so no stale file survives). The
-    mutation rows are streamed from `mutations` once, to data_mutations.txt and to `also`."""
+    mutation rows are streamed from `mutations` once, to data_mutations.txt and to `also`.
+    `subtypes` (patient -> genetic subtype, cohort/subtypes.tsv) fills the SUBTYPE attribute."""
     info = info or StudyInfo()
     if not re.fullmatch(r"[A-Za-z0-9._-]+", info.study_id):
         raise LenallInputError(f"study id '{info.study_id}' has characters cBioPortal refuses",
@@ -115,7 +117,8 @@ def export_cbioportal(
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the study is an ordinary folder
     try:
-        summary = _write_study(staging, samples, results, genome, mutations, info, lookup, also)
+        summary = _write_study(staging, samples, results, genome, mutations, info, lookup, also,
+                               subtypes or {})
         _swap_in(staging, target)
     finally:
         if staging.exists():
@@ -163,7 +166,7 @@ class _Profiled:
 
 def _write_study(folder: Path, samples: Sequence[Sample], results: ResultFiles, genome: str,
                  mutations: CohortMaf, info: StudyInfo, lookup: PanelLookup,
-                 also: Sequence[MafSink]) -> StudySummary:
+                 also: Sequence[MafSink], subtypes: Mapping[str, str]) -> StudySummary:
     summary = StudySummary(folder)
     tumours = sorted((s for s in samples if s.is_tumour), key=lambda s: (s.patient, s.sample))
     summary.skip("non-tumour samples left out", len(samples) - len(tumours))
@@ -180,7 +183,7 @@ def _write_study(folder: Path, samples: Sequence[Sample], results: ResultFiles, 
         "cancer_study_identifier": info.study_id, "name": info.name,
         "description": info.description, "add_global_case_list": "true",
         "reference_genome": REFERENCE_GENOME[genome]}, study_line=False)
-    _clinical(write, tumours, ids, patient_ids)
+    _clinical(write, tumours, ids, patient_ids, subtypes)
 
     p_mut = [p for p in profiled if p.mutations is not None]
     if p_mut:
@@ -312,6 +315,8 @@ PATIENT_ATTRIBUTES = (
     ("PATIENT_DISPLAY_NAME", "Patient Display Name", "Patient id as given in the samplesheet",
      "STRING", "0"),
     ("SEX", "Sex", "Sex of the patient", "STRING", "1"),
+    ("SUBTYPE", "Genetic Subtype", "B-ALL genetic subtype (WHO-HAEM5/ICC 2022) from "
+     "lenall-genomics cohort/subtypes.tsv", "STRING", "1"),
 )
 SAMPLE_ATTRIBUTES = (
     ("PATIENT_ID", "Patient Identifier", "Patient identifier", "STRING", "1"),
@@ -333,11 +338,12 @@ _SEX = {"male": "Male", "female": "Female"}
 
 
 def _clinical(write: _Writer, tumours: Sequence[Sample], ids: Mapping[str, str],
-              patient_ids: Mapping[str, str]) -> None:
+              patient_ids: Mapping[str, str], subtypes: Mapping[str, str]) -> None:
     patients: dict[str, dict[str, object]] = {}
     for s in tumours:
         record = patients.setdefault(s.patient, {
-            "PATIENT_ID": patient_ids[s.patient], "PATIENT_DISPLAY_NAME": s.patient, "SEX": None})
+            "PATIENT_ID": patient_ids[s.patient], "PATIENT_DISPLAY_NAME": s.patient, "SEX": None,
+            "SUBTYPE": subtypes.get(s.patient)})
         if s.sex in _SEX:
             record["SEX"] = _SEX[s.sex]
     write.meta("meta_clinical_patient.txt", {"genetic_alteration_type": "CLINICAL",

@@ -65,11 +65,22 @@ def export_all(samples: Sequence[Sample], results_dir: str | Path, outdir: str |
     return maf.summary, study
 
 
+def read_subtypes(path: Path) -> dict[str, str]:
+    """patient -> subtype from the cohort step's subtypes.tsv; empty when it is not there."""
+    if not path.is_file():
+        return {}
+    from ..results import read_table
+
+    return {r["patient"]: r["subtype"] for r in read_table(path, ("patient", "subtype")).rows
+            if r["subtype"] not in ("", ".")}
+
+
 def _study(samples: Sequence[Sample], results: ResultFiles, maf: CohortMaf, out: Path,
            genome: str, info: StudyInfo, panel_base, panel_genes,
            also: Sequence[MafSink] = ()) -> StudySummary:
     summary = export_cbioportal(samples, results, out / "cbioportal", genome, maf, info=info,
-                                panel_genes=panel_genes, panel_base=panel_base, also=also)
+                                panel_genes=panel_genes, panel_base=panel_base, also=also,
+                                subtypes=read_subtypes(out / "subtypes.tsv"))
     record = asdict(summary)
     record["folder"] = "cbioportal"
     write_json(out / "cbioportal.qc.json", record)

@@ -128,6 +128,9 @@ def data_from_cohort(cohort_dir: str | Path, samples: Sequence[Sample], *,
     ploidy = _ploidy_track(cohort_dir / "ploidy.tsv", patients, columns)
     if ploidy is not None:
         tracks = {"Ploidy": ploidy, **tracks}
+    subtype = _subtype_track(cohort_dir / "subtypes.tsv", patients)
+    if subtype is not None:
+        tracks = {"Subtype": subtype, **tracks}
     if clinical:
         known = {name.lower() for name in tracks}
         tracks.update({name: values for name, values in _clinical_tracks(clinical, patients).items()
@@ -208,6 +211,15 @@ def _ploidy_track(path: Path, patients, columns) -> list[str] | None:
         if row.get("sample") in patient_of and row[class_column] not in ("", "."):
             by_patient[patient_of[row["sample"]]].append(_ploidy_category(row, class_column))
     return [";".join(dict.fromkeys(by_patient.get(p, []))) for p in patients]
+
+
+def _subtype_track(path: Path, patients) -> list[str] | None:
+    """The genetic subtype per patient (cohort/subtypes.tsv from the cohort step)."""
+    if not path.exists():
+        return None
+    rows = read_table(path, ("patient", "subtype"), what="subtypes table")
+    by_patient = {r["patient"]: r["subtype"] for r in rows if r["subtype"] not in ("", ".")}
+    return [by_patient.get(p, "") for p in patients]
 
 
 def _ploidy_category(row: Mapping[str, str], class_column: str) -> str:

@@ -56,6 +56,7 @@ def render_report(cohort_dir: str | Path, results_dir: str | Path | None,
         _summary(inputs),
         _oncoprint(inputs),
         _ploidy(inputs),
+        _subtypes(inputs),
         _clonality(inputs),
         _qc(inputs),
         _parameters(inputs, params),
@@ -82,6 +83,7 @@ class _Inputs:
         self.evaluability = read_optional_table(cohort / "evaluability.tsv", EVALUABILITY_COLUMNS)
         self.frequencies = read_optional_table(cohort / "frequencies.tsv", FREQUENCY_COLUMNS)
         self.ploidy = read_optional_table(cohort / "ploidy.tsv")
+        self.subtypes = read_optional_table(cohort / "subtypes.tsv")
         self.clonality = read_optional_table(cohort / "clonality.tsv")
         self.evidence = read_optional_table(cohort / "clonality_evidence.tsv")
         self._wanted = _wanted_variants(self.alterations)
@@ -274,6 +276,23 @@ def _ploidy(inputs: _Inputs) -> str:
     return section("ploidy", "Ploidy", body)
 
 
+def _subtypes(inputs: _Inputs) -> str:
+    if inputs.subtypes is None:
+        body = [note("subtypes.tsv was not found in the cohort folder.")]
+    else:
+        body = [note("Genetic subtype per patient (WHO-HAEM5 2022, ICC 2022; RNA-defined subtypes "
+                     "after Gu et al. 2019). 'not assessable' lists what this patient's evidence "
+                     "could not exclude."),
+                table(("subtype", "patients"),
+                      [{"subtype": k, "patients": n} for k, n in sorted(Counter(
+                          r.get("subtype", "") for r in inputs.subtypes.rows).items())],
+                      table_id="subtype-counts"),
+                table(inputs.subtypes.columns, inputs.subtypes.rows, table_id="subtypes-table",
+                      headers={"not_assessable": "not assessable", "also_found": "also found",
+                               "source_samples": "samples"})]
+    return section("subtypes", "Genetic subtypes", body)
+
+
 def _clonality(inputs: _Inputs) -> str:
     body = []
     if inputs.clonality is None:
@@ -399,7 +418,7 @@ def _parameters(inputs: _Inputs, params: Mapping[str, Any]) -> str:
 
 def _tables(inputs: _Inputs) -> Iterable[Table]:
     for found in (inputs.alterations, inputs.evaluability, inputs.frequencies, inputs.ploidy,
-                  inputs.clonality, inputs.evidence):
+                  inputs.subtypes, inputs.clonality, inputs.evidence):
         if found is not None:
             yield found
 
