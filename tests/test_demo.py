@@ -22,7 +22,7 @@ FIGURE1 = {  # docs/figure1.md, altered/evaluable
     "Low hypodiploid": (8, 26),
     # fusion rows evaluable where a fusion could be seen, by karyotype or by a clinical
     # finding (BCR::ABL1 tested in all 32; docs/figure1.md)
-    "KMT2A rearrangement": (2, 18), "BCR::ABL1": (1, 32),
+    "KMT2A rearrangement": (2, 26), "BCR::ABL1": (1, 32),
 }
 
 
@@ -120,6 +120,8 @@ def test_samplesheet_columns_and_relative_paths(demo):
             if r[column]:
                 assert not Path(r[column]).is_absolute() and (demo / r[column]).is_file()
     assert sum(1 for r in rows if r["segments"]) == 26
+    karyotyped = {r["patient"] for r in rows if r["karyotype"]}
+    assert karyotyped == {r["patient"] for r in rows if r["segments"]}  # the 26 with cytogenetics
     with_findings = [r for r in rows if r["findings"]]
     assert {r["patient"] for r in with_findings} == {f"{i:02d}" for i in range(1, 33)}
     assert all((demo / r["findings"]).is_file() for r in with_findings)
