@@ -26,6 +26,9 @@ from lenall_genomics.steps import STEPS, RunContext
 REPO = Path(__file__).resolve().parents[1]
 MODULES = REPO / "modules" / "local"
 INPUT_PREPARATION = {"DEMO": ("demo",)}  # processes that make inputs, not steps of the graph
+# options a process sets from a reference param (`lenall run` gives them through --step-args)
+PARAM_OPTIONS = {"variants": {"--gtf", "--fasta", "--population-vcf", "--pon"},
+                 "cohort": {"--rows"}, "oncoprint": {"--rows"}}
 
 
 def _process(path: Path) -> dict:
@@ -107,7 +110,8 @@ def test_process_passes_the_options_the_runner_passes(step, tmp_path):
                            if a.startswith("--")}
     process = PROCESSES[step.name.upper()]
     assert process["words"] == step.command
-    assert runner_options == set(process["options"])
+    # plus the options set from the pipeline's reference params (staged files)
+    assert runner_options | PARAM_OPTIONS.get(step.name, set()) == set(process["options"])
 
 
 @pytest.mark.parametrize("step", STEPS, ids=lambda s: s.name)
@@ -213,3 +217,23 @@ def test_nextflow_files_parse_as_groovy(tmp_path):
                  *(REPO / "conf").glob("*.config")]:
         result = _groovy_parses(path)
         assert result.returncode == 0 and "parsed" in result.stdout, (path, result.stderr[-500:])
+
+
+def test_nextflow_files_parse_with_reftrace(tmp_path):
+    """reftrace parses DSL2 with a real Nextflow grammar (the Groovy check above needs groovy)."""
+    reftrace = pytest.importorskip("reftrace")
+    broken = tmp_path / "broken.nf"
+    broken.write_text("process BROKEN {\n    script:\n    \"\"\"\n    echo\n    \"\"\"\n")
+    assert isinstance(reftrace.Module.from_file(str(broken)), reftrace.ParseError)
+    for path in [REPO / "main.nf", *sorted(MODULES.glob("*.nf"))]:
+        module = reftrace.Module.from_file(str(path))
+        assert not isinstance(module, reftrace.ParseError), module
+        if path.parent == MODULES:
+            assert [p.name for p in module.processes] == [_process(path)["name"]]
+    main = reftrace.Module.from_file(str(REPO / "main.nf"))
+    included = {item.name for include in main.includes
+                if include.from_module.startswith("./modules/local/") for item in include.items}
+    assert included == set(PROCESSES)
+    for path in [REPO / "nextflow.config", *(REPO / "conf").glob("*.config")]:
+        result = reftrace.ConfigFile.from_file(str(path))
+        assert result.error is None, (path, result.error)

@@ -3,7 +3,9 @@ process COHORT {
 
     input:
     path samplesheet
+    path sheet_files, stageAs: 'inputs/*' // panel files and tables the samplesheet names
     path results, stageAs: 'results/*'
+    path rows, stageAs: 'reference/*' // a rows file replacing the Figure 1 rows, or []
 
     output:
     path "alterations.tsv"  , emit: alterations
@@ -17,6 +19,7 @@ process COHORT {
     path "versions.yml"     , emit: versions
 
     script:
+    def rows_option = rows ? "--rows ${rows}" : ''
     def args = task.ext.args ?: ''
     """
     lenall cohort \\
@@ -24,6 +27,7 @@ process COHORT {
         --results results \\
         --outdir . \\
         --genome ${params.genome} \\
+        ${rows_option} \\
         ${args}
 
     cat <<-END_VERSIONS > versions.yml

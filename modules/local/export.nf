@@ -3,6 +3,7 @@ process EXPORT {
 
     input:
     path samplesheet
+    path sheet_files, stageAs: 'inputs/*' // panel files and tables the samplesheet names
     path results, stageAs: 'results/*'
     path cohort_tables
 

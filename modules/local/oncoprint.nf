@@ -3,19 +3,23 @@ process ONCOPRINT {
 
     input:
     path samplesheet
+    path sheet_files, stageAs: 'inputs/*' // panel files and tables the samplesheet names
     path cohort_tables
+    path rows, stageAs: 'reference/*' // a rows file replacing the Figure 1 rows, or []
 
     output:
     path "oncoprint.{png,svg,pdf}", emit: plots
     path "versions.yml"           , emit: versions
 
     script:
+    def rows_option = rows ? "--rows ${rows}" : ''
     def args = task.ext.args ?: ''
     """
     lenall oncoprint \\
         --cohort-dir . \\
         --samplesheet ${samplesheet} \\
         --outdir . \\
+        ${rows_option} \\
         ${args}
 
     cat <<-END_VERSIONS > versions.yml

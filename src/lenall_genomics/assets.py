@@ -1,4 +1,8 @@
-"""Where the data tables in assets/ live, in a source checkout and in an installed package."""
+"""Where the data tables in assets/ live, in a source checkout and in an installed package.
+
+The tables are kept once, in the top-level assets/ folder (Nextflow reads it from there too); a
+built wheel carries a copy as lenall_genomics/assets (setup.py). LENALL_ASSETS overrides both.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,36 @@ import os
 from functools import cache
 from pathlib import Path
 
+from .errors import LenallInputError
+
+ASSETS_ENV = "LENALL_ASSETS"
+# A folder is taken for the assets folder only when it holds this file (every step reads it).
+MARKER = "schema_input.json"
+
+
+def _is_assets_folder(path: Path) -> bool:
+    return (path / MARKER).is_file()
+
 
 @cache
 def assets_dir() -> Path:
-    override = os.environ.get("LENALL_ASSETS")
+    override = os.environ.get(ASSETS_ENV)
     if override:
-        return Path(override)
+        path = Path(override).expanduser()
+        if not _is_assets_folder(path):
+            state = "is not a folder" if not path.is_dir() else f"has no {MARKER}"
+            raise LenallInputError(f"the assets folder {state}", file=path, field=ASSETS_ENV,
+                                   hint=f"point {ASSETS_ENV} at the assets/ folder of "
+                                        "lenall-genomics, or unset it to use the installed one")
+        return path
     here = Path(__file__).resolve().parent
-    for candidate in (here / "assets", here.parents[1] / "assets"):
-        if candidate.is_dir():
+    candidates = (here / "assets", here.parents[1] / "assets")  # installed, source checkout
+    for candidate in candidates:
+        if _is_assets_folder(candidate):
             return candidate
-    raise FileNotFoundError("assets/ folder not found; set LENALL_ASSETS to its path")
+    raise LenallInputError("the data tables of lenall-genomics are missing",
+                           file=candidates[0], hint="reinstall the package (pip install "
+                           f"lenall-genomics), or set {ASSETS_ENV} to its assets/ folder")
 
 
 def asset(*parts: str) -> Path:
@@ -34,4 +57,9 @@ def read_commented_tsv(path: str | Path) -> list[dict[str, str]]:
 
 def asset_rows(*parts: str) -> list[dict[str, str]]:
     """Rows of a table in assets/ (e.g. asset_rows("hotspots.tsv"))."""
-    return read_commented_tsv(asset(*parts))
+    path = asset(*parts)
+    try:
+        return read_commented_tsv(path)
+    except FileNotFoundError:
+        raise LenallInputError("table missing from the assets folder", file=path,
+                               hint=f"reinstall lenall-genomics or fix {ASSETS_ENV}") from None
