@@ -264,14 +264,17 @@ def run_tasks(ctx: RunContext, tasks: list[Task], cores: int = 1,
         elif cache.is_current(task):
             task.state = "cached"
             finish(task)
-        elif pool is None:
+        elif cores <= 1:
             _apply(task, executor(task.argv))
             finish(task)
         else:
+            nonlocal pool
+            if pool is None:  # started at the first task to run: a cached run starts none
+                pool = _pool(cores)
             task.state = "running"
             running[pool.submit(executor, task.argv)] = task
 
-    pool = _pool(cores)
+    pool: futures.ProcessPoolExecutor | None = None
     running: dict[futures.Future, Task] = {}
     try:
         while ready or running:
@@ -299,11 +302,12 @@ def _apply(task: Task, result: tuple) -> None:
     task.printed = printed[0] if printed else ""
 
 
-def _pool(cores: int) -> futures.ProcessPoolExecutor | None:
-    if cores <= 1:
-        return None
+def _pool(cores: int) -> futures.ProcessPoolExecutor:
+    # Forked workers start at once with the runner's modules already imported; spawning them
+    # (the only safe way where fork is not the platform's default) imports everything again.
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
     return futures.ProcessPoolExecutor(max_workers=cores,
-                                       mp_context=multiprocessing.get_context("spawn"))
+                                       mp_context=multiprocessing.get_context(method))
 
 
 # --- progress and the log ----------------------------------------------------------------------
