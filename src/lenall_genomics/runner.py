@@ -8,6 +8,7 @@ Adding a sample therefore re-runs that sample's steps and the cohort fan-in, not
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures as futures
 import hashlib
 import json
@@ -26,6 +27,7 @@ from .writers import atomic_open, write_json
 
 CACHE_DIR = Path("pipeline_info") / "cache"
 LOG_FILE = Path("pipeline_info") / "run.log"
+TRACE_FILE = Path("pipeline_info") / "trace.tsv"
 
 
 @dataclass
@@ -36,7 +38,7 @@ class Task:
     outputs: list[Path]
     inputs: list[Path]
     needs: list[str] = field(default_factory=list)  # task ids
-    state: str = "pending"  # pending | ran | cached | failed | skipped
+    state: str = "pending"  # pending | running | ran | cached | failed | skipped
     message: str = ""
     seconds: float = 0.0
     printed: str = ""  # what the command printed, kept for the run log
@@ -80,10 +82,15 @@ def build_tasks(ctx: RunContext, steps: Iterable[Step] = STEPS) -> list[Task]:
             tasks.append(_task(ctx, step, None))
     by_id = {t.id: t for t in tasks}
     produced = {path for t in tasks for path in t.outputs}
+    by_step: dict[str, list[Task]] = {}
+    by_sample_step: dict[tuple[str | None, str], list[Task]] = {}
+    for task in tasks:
+        by_step.setdefault(task.step.name, []).append(task)
+        by_sample_step.setdefault((task.sample, task.step.name), []).append(task)
     for task in tasks:
         # files made by the graph are inputs through `needs`, whether or not they exist yet
         task.inputs = [p for p in task.inputs if p not in produced]
-        task.needs = _dependencies(task, tasks)
+        task.needs = _dependencies(task, by_step, by_sample_step)
         for need in task.needs:
             task.inputs.extend(by_id[need].outputs)
     return tasks
@@ -115,11 +122,16 @@ def _findings_files(ctx: RunContext) -> list[Path]:
                    if s.findings is not None and Path(s.findings).is_file()})
 
 
-def _dependencies(task: Task, tasks: list[Task]) -> list[str]:
+def _dependencies(task: Task, by_step: dict[str, list[Task]],
+                  by_sample_step: dict[tuple[str | None, str], list[Task]]) -> list[str]:
+    """Ids of the tasks `task` needs, in graph order (looked up, not scanned: 10,000 samples
+    make tens of thousands of tasks)."""
     if task.step.scope == "sample":
-        return [t.id for t in tasks
-                if t.sample == task.sample and t.step.name in task.step.needs]
-    return [t.id for t in tasks if t.step.name in task.step.needs]
+        found = [t for name in task.step.needs for t in by_sample_step.get((task.sample, name), ())]
+    else:
+        found = [t for name in task.step.needs for t in by_step.get(name, ())]
+    order = {name: index for index, name in enumerate(by_step)}
+    return [t.id for t in sorted(found, key=lambda t: order[t.step.name])]
 
 
 # --- the cache ---------------------------------------------------------------------------------
@@ -224,9 +236,16 @@ Reporter = Callable[[Task, int, int], None]
 def run_tasks(ctx: RunContext, tasks: list[Task], cores: int = 1,
               report: Reporter | None = None,
               executor: Callable[[list[str]], tuple] = execute) -> RunSummary:
-    """Run ready tasks as their inputs appear; `executor` must be picklable when cores > 1."""
+    """Run each task once all it needs has finished; `executor` must be picklable when
+    cores > 1. Each finished task releases its dependents (no rescan of the whole graph)."""
     cache = Cache(ctx.outdir)
     by_id = {t.id: t for t in tasks}
+    dependents: dict[str, list[Task]] = {t.id: [] for t in tasks}
+    unfinished = {t.id: len(t.needs) for t in tasks}
+    for task in tasks:
+        for need in task.needs:
+            dependents[need].append(task)
+    ready = collections.deque(t for t in tasks if not t.needs)
     done = 0
 
     def finish(task: Task) -> None:
@@ -238,46 +257,41 @@ def run_tasks(ctx: RunContext, tasks: list[Task], cores: int = 1,
             cache.forget(task)
         if report:
             report(task, done, len(tasks))
+        for dependent in dependents[task.id]:
+            unfinished[dependent.id] -= 1
+            if unfinished[dependent.id] == 0:
+                ready.append(dependent)
 
-    def ready(task: Task) -> bool:
-        return task.state == "pending" and all(
-            by_id[n].state in ("ran", "cached") for n in task.needs)
-
-    def blocked(task: Task) -> str | None:
+    def start(task: Task) -> None:
         bad = [n for n in task.needs if by_id[n].state in ("failed", "skipped")]
-        return f"skipped: needs {', '.join(sorted(bad))}" if bad else None
+        if bad:
+            task.state, task.message = "skipped", f"skipped: needs {', '.join(sorted(bad))}"
+            finish(task)
+        elif cache.is_current(task):
+            task.state = "cached"
+            finish(task)
+        elif cores <= 1:
+            _apply(task, executor(task.argv))
+            finish(task)
+        else:
+            nonlocal pool
+            if pool is None:  # started at the first task to run: a cached run starts none
+                pool = _pool(cores)
+            task.state = "running"
+            running[pool.submit(executor, task.argv)] = task
 
-    pool = _pool(cores)
+    pool: futures.ProcessPoolExecutor | None = None
     running: dict[futures.Future, Task] = {}
     try:
-        while True:
-            for task in tasks:
-                if task.state != "pending":
-                    continue
-                reason = blocked(task)
-                if reason:
-                    task.state, task.message = "skipped", reason
+        while ready or running:
+            while ready:
+                start(ready.popleft())
+            if running:
+                finished, _ = futures.wait(running, return_when=futures.FIRST_COMPLETED)
+                for future in finished:
+                    task = running.pop(future)
+                    _apply(task, future.result())
                     finish(task)
-                elif ready(task) and task not in running.values():
-                    if cache.is_current(task):
-                        task.state = "cached"
-                        finish(task)
-                    elif pool is None:
-                        _apply(task, executor(task.argv))
-                        finish(task)
-                    else:
-                        running[pool.submit(executor, task.argv)] = task
-            if not running:
-                if all(t.state != "pending" for t in tasks):
-                    break
-                if not any(ready(t) or blocked(t) for t in tasks if t.state == "pending"):
-                    break
-                continue
-            finished, _ = futures.wait(running, return_when=futures.FIRST_COMPLETED)
-            for future in finished:
-                task = running.pop(future)
-                _apply(task, future.result())
-                finish(task)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -294,11 +308,12 @@ def _apply(task: Task, result: tuple) -> None:
     task.printed = printed[0] if printed else ""
 
 
-def _pool(cores: int) -> futures.ProcessPoolExecutor | None:
-    if cores <= 1:
-        return None
+def _pool(cores: int) -> futures.ProcessPoolExecutor:
+    # Forked workers start at once with the runner's modules already imported; spawning them
+    # (the only safe way where fork is not the platform's default) imports everything again.
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
     return futures.ProcessPoolExecutor(max_workers=cores,
-                                       mp_context=multiprocessing.get_context("spawn"))
+                                       mp_context=multiprocessing.get_context(method))
 
 
 # --- progress and the log ----------------------------------------------------------------------
@@ -333,6 +348,19 @@ def write_log(outdir: Path, summary: RunSummary, not_run: Iterable[str] = ()) ->
                 handle.write(f"\t{line}\n")
         for task_id in not_run:
             handle.write(f"not applicable\t{task_id}\tno input for this step in the samplesheet\n")
+    write_trace(outdir, summary)
+    return path
+
+
+def write_trace(outdir: Path, summary: RunSummary) -> Path:
+    """Each task's state and time in its command, as Nextflow's trace file has them; the one
+    file of a run that differs between identical runs."""
+    path = outdir / TRACE_FILE
+    with atomic_open(path) as handle:
+        handle.write("task\tstep\tsample\tstate\tseconds\n")
+        for task in summary.tasks:
+            handle.write(f"{task.id}\t{task.step.name}\t{task.sample or ''}\t{task.state}\t"
+                         f"{task.seconds:.3f}\n")
     return path
 
 

@@ -61,6 +61,8 @@ def _offsets(genome: str, names: Sequence[str]) -> dict[str, int]:
 
 
 def _draw(ax, call: PloidyCall, segments: Sequence[Segment]) -> None:
+    from matplotlib.collections import LineCollection, PolyCollection
+
     names = [s.chrom for s in call.states]
     offsets = _offsets(call.genome, names)
     lost = set(call.evidence.get("lost_before_doubling" if call.masked else "lost", []))
@@ -76,24 +78,35 @@ def _draw(ax, call: PloidyCall, segments: Sequence[Segment]) -> None:
         if name in lost:
             ax.plot([left, left + width], [-0.28, -0.28], color=LOST_COLOUR, lw=3,
                     solid_capstyle="butt")
+    loh, totals, minors, above = [], [], [], []
     for seg in segments:
         if seg.chrom not in offsets:
             continue
         x0, x1 = offsets[seg.chrom] + seg.start, offsets[seg.chrom] + seg.end
         if seg.minor == 0 and not _haploid(call, seg.chrom):
-            ax.axvspan(x0, x1, ymin=0.0, ymax=1.0, color=LOH_COLOUR, alpha=0.45, lw=0, zorder=1)
+            loh.append([(x0, 0.0), (x0, 1.0), (x1, 1.0), (x1, 0.0)])
         total = min(seg.total, CN_CEILING)
-        ax.plot([x0, x1], [total, total], color=TOTAL_COLOUR, lw=2.2, solid_capstyle="butt",
-                zorder=3)
+        totals.append([(x0, total), (x1, total)])
         if seg.total > CN_CEILING:
-            ax.plot([(x0 + x1) / 2], [CN_CEILING], marker="^", color=TOTAL_COLOUR, ms=4,
-                    zorder=4)
+            above.append((x0 + x1) / 2)
         if seg.minor is not None:
             minor = min(seg.minor, CN_CEILING)
-            ax.plot([x0, x1], [minor - 0.08, minor - 0.08], color=MINOR_COLOUR, lw=1.6,
-                    solid_capstyle="butt", zorder=3)
-    for name in names[1:]:
-        ax.axvline(offsets[name], color="#bbbbbb", lw=0.5, zorder=2)
+            minors.append([(x0, minor - 0.08), (x1, minor - 0.08)])
+    # one collection per kind of mark: one artist per segment made drawing the slowest part
+    # of the ploidy step
+    spans = ax.get_xaxis_transform()  # x in data, y from 0 to 1 of the axes
+    ax.add_collection(PolyCollection(loh, facecolors=LOH_COLOUR, alpha=0.45, linewidths=0,
+                                     zorder=1, transform=spans))
+    ax.add_collection(LineCollection(totals, colors=TOTAL_COLOUR, linewidths=2.2,
+                                     capstyle="butt", zorder=3))
+    ax.add_collection(LineCollection(minors, colors=MINOR_COLOUR, linewidths=1.6,
+                                     capstyle="butt", zorder=3))
+    if above:
+        ax.plot(above, [CN_CEILING] * len(above), linestyle="", marker="^", color=TOTAL_COLOUR,
+                ms=4, zorder=4)
+    ax.add_collection(LineCollection([[(offsets[name], 0.0), (offsets[name], 1.0)]
+                                      for name in names[1:]], colors="#bbbbbb", linewidths=0.5,
+                                     zorder=2, transform=spans))
     ax.set_xlim(0, offsets["_end"])
     ax.set_ylim(-1.0, CN_CEILING + 0.5)
     ax.set_yticks(range(CN_CEILING + 1))
