@@ -33,7 +33,16 @@ from ..results import (
 )
 from ..writers import atomic_open
 from . import grid as oncogrid
-from .fragments import cell_text, esc, first_existing, image, note, section, table
+from .fragments import (
+    cell_text,
+    esc,
+    first_existing,
+    image,
+    json_script,
+    note,
+    section,
+    table,
+)
 from .template import page
 
 TITLE = "lenall-genomics cohort report"
@@ -234,11 +243,13 @@ def _oncoprint(inputs: _Inputs) -> str:
         detail_rows = "".join(f'<dt>{esc(labels.get(f, f.capitalize()))}</dt>'
                               f'<dd id="detail-{f}">-</dd>' for f in fields)
         body += [
-            "<p>Hover over, click or tab to a cell to see its details. Rows are genes or events, "
-            "columns are patients; the right-hand label is altered/evaluable.</p>",
+            "<p>Hover over or click a cell, or focus the grid and use the arrow keys, to see its "
+            "details. Rows are genes or events, columns are patients; the right-hand label is "
+            "altered/evaluable. Narrow the columns to see more patients at once.</p>",
             oncogrid.legend(classes),
             '<div class="oncoprint-layout">',
             f'<div class="grid-wrap">{oncogrid.render_grid(built)}</div>',
+            json_script(oncogrid.grid_data(built), "oncoprint-data"),
             f'<aside id="cell-details" data-filled="false"><h3>Cell details</h3><dl>{detail_rows}'
             "</dl></aside>",
             "</div>",
