@@ -180,3 +180,42 @@ def test_short_hgvsp() -> None:
     assert short_hgvsp("p.Arg175His") == "p.R175H"
     assert short_hgvsp("ENSP00000269305.4:p.Arg248Ter") == "p.R248*"
     assert short_hgvsp("p.G12V") == "p.G12V"
+
+
+def test_adding_a_case_recomputes_only_its_fragment(tmp_path: Path, monkeypatch) -> None:
+    import shutil
+
+    from lenall_genomics.model import VARIANT_COLUMNS
+    from lenall_genomics.report import render
+    from lenall_genomics.writers import write_tsv
+
+    paths = fixture.write_cohort(tmp_path)
+    samples = list(fixture.samples(tmp_path))
+    read = []
+    original = render.VariantDigest.read
+    monkeypatch.setattr(render.VariantDigest, "read",
+                        classmethod(lambda cls, path, wanted: read.append(path) or
+                                    original(path, wanted)))
+    render_report(paths["cohort"], paths["results"], samples, "GRCh38")
+    assert len(read) == len(samples)
+    read.clear()
+    again = render_report(paths["cohort"], paths["results"], samples, "GRCh38").read_bytes()
+    assert read == []  # nothing changed: every fragment from the cache
+
+    new = fixture.Sample("P03", "T03", "B-ALL", dna_panel="MSK-IMPACT-Heme")
+    write_tsv(paths["results"] / "T03" / "T03.variants.tsv", VARIANT_COLUMNS,
+              [fixture.variant("KRAS", "p.Gly12Val", "somatic", 0.2, 25245350)])
+    added = render_report(paths["cohort"], paths["results"], samples + [new], "GRCh38")
+    assert [p.name for p in read] == ["T03.variants.tsv"]
+    assert "somatic 1" in added.read_text()
+
+    read.clear()  # a changed file is read again
+    write_tsv(paths["results"] / "T02" / "T02.variants.tsv", VARIANT_COLUMNS, [])
+    render_report(paths["cohort"], paths["results"], samples + [new], "GRCh38")
+    assert [p.name for p in read] == ["T02.variants.tsv"]
+
+    cached = render_report(paths["cohort"], paths["results"], samples, "GRCh38").read_bytes()
+    shutil.rmtree(paths["cohort"] / ".report-fragments")
+    fresh = render_report(paths["cohort"], paths["results"], samples, "GRCh38").read_bytes()
+    assert cached == fresh  # the same bytes with or without the cache
+    assert again != fresh  # (T02 changed in between)
