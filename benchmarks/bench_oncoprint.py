@@ -4,11 +4,11 @@
    1,000 and 10,000 patients x 50 rows, drawn by `lenall oncoprint --maf ... --evaluability ...`
    to PNG and SVG: whole-process time and peak memory, and how they grow (10x patients should
    cost no more than ~10x).
-2. The same 1,000 x 30 matrix drawn by PyOncoPrint (installed into its own venv,
+2. The same matrix drawn by PyOncoPrint (installed into its own venv,
    benchmarks/.venv-pyoncoprint) and by lenall, whole process each: ratio ours / theirs
-   (target <= 0.3).
+   (target <= 0.3), at 10,000 x 50 (issue target) and 1,000 x 30 (the earlier comparison).
 
-Run: python benchmarks/bench_oncoprint.py [--quick]
+Run: python benchmarks/bench_oncoprint.py [--quick]   (--quick: 1,000 patients only)
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ import tempfile
 import time
 import venv
 from pathlib import Path
+
+from lenall_genomics.cohort import ROW_COLUMNS, load_rows
 
 HERE = Path(__file__).resolve().parent
 PYONCOPRINT_VENV = HERE / ".venv-pyoncoprint"
@@ -92,10 +94,13 @@ def synthetic(n_patients: int, n_rows: int, folder: Path, seed: int = 7):
             for patient in patients:
                 evaluated = rng.random() >= NOT_EVALUATED
                 out.writerow([patient, gene, "yes" if evaluated else "no", "synthetic"])
-    with open(rows, "w", newline="") as handle:
-        handle.write("row\tdisplay\tkind\tgenes\tmatch\tevaluable_by\n")
+    row_values = {"kind": "gene_mutation", "match": ".", "evaluable_by": "dna_panel"}
+    with open(rows, "w", newline="") as handle:  # the rows file of `lenall cohort`, checked below
+        handle.write("\t".join(ROW_COLUMNS) + "\n")
         for gene in genes:
-            handle.write(f"{gene}\t{gene}\tgene_mutation\t{gene}\t.\tdna_panel\n")
+            values = {"row": gene, "display": gene, "genes": gene, **row_values}
+            handle.write("\t".join(values[c] for c in ROW_COLUMNS) + "\n")
+    assert [r.row for r in load_rows(rows)] == genes
     with open(matrix, "w", newline="") as handle:
         out = csv.writer(handle, delimiter="\t", lineterminator="\n")
         out.writerow(["gene"] + patients)
@@ -160,27 +165,37 @@ def main() -> None:
         if not args.quick:
             for fmt in ("png", "svg"):
                 (t1, m1), (t10, m10) = results[1000, fmt], results[10000, fmt]
-                verdict = "ok" if t10 / t1 <= 10 and m10 / m1 <= 10 else "WORSE THAN LINEAR"
+                verdict = "ok" if t10 / t1 <= 10 and m10 / m1 <= 10 else "miss"
                 print(f"growth 1k -> 10k ({fmt}): time x{t10 / t1:.2f}, memory x{m10 / m1:.2f} "
-                      f"(linear = x10): {verdict}")
+                      f"(target <= x10): {verdict}")
 
-        print("== versus PyOncoPrint: 1,000 patients x 30 rows, PNG 300 dpi (whole process)")
-        maf, evaluability, rows, matrix = synthetic(1000, 30, folder)
-        ours, ours_mb = lenall_draw(maf, evaluability, rows, folder / "ours", "png")
-        print(f"lenall:      {ours:6.2f} s  peak {ours_mb:7.1f} MB")
-        python = pyoncoprint_python()
-        if python is None:
-            return
-        try:
-            theirs, theirs_mb = run_measured(python, PYONCOPRINT_BODY,
-                                             [str(matrix), str(folder / "theirs.png")])
-        except RuntimeError as error:
-            print(f"SKIP PyOncoPrint comparison: PyOncoPrint failed: {error}")
-            return
-        print(f"PyOncoPrint: {theirs:6.2f} s  peak {theirs_mb:7.1f} MB")
-        ratio = ours / theirs
-        print(f"ratio lenall / PyOncoPrint = {ratio:.2f} (target <= {TARGET_RATIO}): "
-              f"{'ok' if ratio <= TARGET_RATIO else 'ABOVE TARGET'}")
+        sizes = ((1000, 30),) if args.quick else ((10000, 50), (1000, 30))
+        for n_patients, n_rows in sizes:
+            if not versus_pyoncoprint(folder, n_patients, n_rows):
+                return
+
+
+def versus_pyoncoprint(folder: Path, n_patients: int, n_rows: int) -> bool:
+    """Print lenall / PyOncoPrint on one matrix (PNG, 300 dpi, whole process); False: skipped."""
+    print(f"== versus PyOncoPrint: {n_patients:,} patients x {n_rows} rows, PNG 300 dpi "
+          "(whole process)")
+    maf, evaluability, rows, matrix = synthetic(n_patients, n_rows, folder)
+    ours, ours_mb = lenall_draw(maf, evaluability, rows, folder / "ours", "png")
+    print(f"lenall:      {ours:6.2f} s  peak {ours_mb:7.1f} MB")
+    python = pyoncoprint_python()
+    if python is None:
+        return False
+    try:
+        theirs, theirs_mb = run_measured(python, PYONCOPRINT_BODY,
+                                         [str(matrix), str(folder / "theirs.png")])
+    except RuntimeError as error:
+        print(f"SKIP PyOncoPrint comparison: PyOncoPrint failed: {error}")
+        return False
+    print(f"PyOncoPrint: {theirs:6.2f} s  peak {theirs_mb:7.1f} MB")
+    ratio = ours / theirs
+    print(f"ratio lenall / PyOncoPrint at {n_patients:,} x {n_rows} = {ratio:.2f} "
+          f"(target <= {TARGET_RATIO}): {'ok' if ratio <= TARGET_RATIO else 'miss'}")
+    return True
 
 
 if __name__ == "__main__":

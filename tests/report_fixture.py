@@ -189,3 +189,25 @@ def samplesheet(root: Path) -> Path:
 
 def dump(path: Path, data: dict) -> None:
     path.write_text(json.dumps(data))
+
+
+def write_large_cohort(root: Path, patients: int) -> dict:
+    """Cohort tables for `patients` one-sample patients (no per-sample files): the size test."""
+    rows = ("TP53", "TET2", "RB1", "CDKN2A/B", "CREBBP", "KRAS", "IKZF2", "IKZF1/IKZF3",
+            "CRLF2 fusion", "BCR::ABL1", "KMT2A rearrangement", "Low hypodiploid")
+    ids = [f"P{i:05d}" for i in range(patients)]
+    cohort, results = root / "cohort", root / "samples"
+    results.mkdir(parents=True, exist_ok=True)
+    write_tsv(cohort / "alterations.tsv", ALTERATION_COLUMNS, (
+        {"patient": p, "sample": f"{p}T", "row": row, "gene": row.split()[0],
+         "alteration": "p.R175H", "display_class": ("missense", "truncating", "fusion")[j % 3],
+         "source": "dna", "detail": "vaf=0.4"}
+        for i, p in enumerate(ids) for j, row in enumerate(rows) if (i + j) % 5 == 0))
+    write_tsv(cohort / "evaluability.tsv", EVALUABILITY_COLUMNS, (
+        {"patient": p, "row": row, "evaluated": (i + j) % 7 != 0, "basis": "MSK-IMPACT-Heme"}
+        for i, p in enumerate(ids) for j, row in enumerate(rows)))
+    write_tsv(cohort / "frequencies.tsv", FREQUENCY_COLUMNS, (
+        {"row": row, "altered": 1, "evaluable": 2, "percent": 50.0, "label": "1/2"}
+        for row in rows))
+    samples = [Sample(p, f"{p}T", "B-ALL", dna_panel="MSK-IMPACT-Heme") for p in ids]
+    return {"cohort": cohort, "results": results, "samples": samples}

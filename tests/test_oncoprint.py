@@ -329,3 +329,15 @@ def test_masked_ploidy_from_the_cohort_folder(tmp_path):
         "C1\t46\tdiploid\tfalse\t.\n")
     data = data_from_cohort(tmp_path / "cohort", samples)
     assert data.tracks["Ploidy"] == ["low hypodiploid (masked)", "low hypodiploid", "diploid"]
+
+
+def test_top_bar_bins_cover_every_column_once_when_columns_are_sub_pixel() -> None:
+    import numpy as np
+
+    from lenall_genomics.plots.oncoprint import _column_bins
+
+    edges = _column_bins(10000, 1600)
+    assert edges[0] == 0 and edges[-1] == 10000 and len(edges) == 1601
+    widths = np.diff(edges)
+    assert widths.min() >= 6 and widths.max() <= 7  # equal as integers allow
+    assert list(_column_bins(30, 100)) == list(range(31))  # wide columns: one bar each

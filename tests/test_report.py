@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 import report_fixture as fixture
 from lenall_genomics.cli import main
+from lenall_genomics.report.fragments import PAGE_ROWS, json_script, table
 from lenall_genomics.report.render import render_report, short_hgvsp
 
 SECTIONS = ("summary", "oncoprint", "ploidy", "clonality", "qc", "parameters")
@@ -25,7 +27,8 @@ class _Collect(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.elements.append((tag, {k: v or "" for k, v in attrs}))
-        self.scripts += tag == "script"
+        # JSON data blocks are inert; only scripts that run are counted
+        self.scripts += tag == "script" and dict(attrs).get("type") != "application/json"
 
 
 def parse(html: str) -> _Collect:
@@ -41,9 +44,18 @@ def rendered(tmp_path: Path) -> tuple[Path, str]:
     return out, out.read_text(encoding="utf-8")
 
 
-def cell(page: _Collect, patient: str, row: str) -> dict[str, str]:
-    return next(a for t, a in page.elements
-                if t == "g" and a.get("data-patient") == patient and a.get("data-row") == row)
+def grid_data(html: str) -> dict:
+    found = re.search(r'<script type="application/json" id="oncoprint-data">(.*?)</script>',
+                      html, re.S)
+    return json.loads(found.group(1))
+
+
+def cell(data: dict, patient: str, row: str) -> tuple[str, str, list]:
+    """(status, basis, hits) of one oncoprint cell in the page's data."""
+    r, c = data["rows"].index(row), data["patients"].index(patient)
+    status, basis = data["states"][data["cells"][r][c]]
+    hits = next((h for rr, cc, h in data["altered"] if (rr, cc) == (r, c)), [])
+    return status, basis, hits
 
 
 def test_every_section_is_present(rendered) -> None:
@@ -78,21 +90,39 @@ def test_nothing_is_fetched_from_outside(rendered) -> None:
 
 def test_oncoprint_cells_carry_their_details(rendered) -> None:
     _, html = rendered
-    page = parse(html)
-    cells = [a for t, a in page.elements if t == "g" and "cell" in a.get("class", "")]
-    assert len(cells) == 9  # 3 rows x 3 patients
-    tp53 = cell(page, "P01", "TP53")
-    assert (tp53["data-alteration"], tp53["data-hgvsp"], tp53["data-vaf"], tp53["data-panel"],
-            tp53["data-source"]) == ("p.R175H (missense)", "p.Arg175His", "0.42",
-                                     "MSK-IMPACT-Heme", "dna")
-    fusion = cell(page, "P01", "CRLF2 fusion")
-    assert fusion["data-panel"] == "Archer-FusionPlex" and fusion["data-source"] == "rna"
-    assert cell(page, "P02", "RB1")["data-status"] == "not evaluated"
-    assert cell(page, "P01", "RB1")["data-status"] == "not altered"
-    assert cell(page, "P02", "TP53")["data-vaf"] == "0.31"
+    data = grid_data(html)
+    assert len(data["rows"]) == 3 and len(data["patients"]) == 3
+    assert all(len(codes) == 3 for codes in data["cells"])  # 3 rows x 3 patients
+    status, _, hits = cell(data, "P01", "TP53")
+    # gene, alteration, class, source, HGVSp, VAF, panel, sample
+    assert status == "altered"
+    assert hits == [["TP53", "p.R175H", "missense", "dna", "p.Arg175His", "0.42",
+                     "MSK-IMPACT-Heme", "T01"]]
+    _, _, fusion = cell(data, "P01", "CRLF2 fusion")
+    assert fusion[0][6] == "Archer-FusionPlex" and fusion[0][3] == "rna"
+    assert cell(data, "P02", "RB1")[:2] == ("not evaluated", "not on panel")
+    assert cell(data, "P01", "RB1")[:2] == ("not altered", "MSK-IMPACT-Heme")
+    assert cell(data, "P02", "TP53")[2][0][5] == "0.31"
+    assert data["colours"]["classes"]["missense"].startswith("#")
     assert 'id="cell-details"' in html and 'id="detail-hgvsp"' in html
-    assert re.search(r"<title>P01 \| TP53 \| p\.R175H \(missense\) \| p\.Arg175His \| VAF 0\.42"
-                     r"</title>", html)
+    assert '<canvas id="oncoprint-grid"' in html
+
+
+def test_a_long_table_is_paged_with_all_its_rows_as_data(tmp_path: Path) -> None:
+    rows = [{"sample": f"S{i:05d}", "n": i} for i in range(PAGE_ROWS * 3 + 7)]
+    html = table(("sample", "n"), rows, table_id="long")
+    assert html.count("<tr>") == PAGE_ROWS + 1  # header + first page only
+    data = json.loads(re.search(r'<script type="application/json">(.*?)</script>', html).group(1))
+    assert data["narrow"][0][-1] == f"S{len(rows) - 1:05d}" and len(data["narrow"][1]) == len(rows)
+    assert f"of {len(rows)}" in html
+    assert table(("sample",), rows[:PAGE_ROWS]).count('class="paged-table"') == 0
+
+
+def test_data_blocks_cannot_close_their_script(tmp_path: Path) -> None:
+    html = json_script({"id": "</script><script>alert(1)</script>"})
+    assert html.count("</script>") == 1 and "<script>alert" not in html
+    found = re.search(r"<script[^>]*>(.*)</script>", html).group(1)
+    assert json.loads(found)["id"] == "</script><script>alert(1)</script>"
 
 
 def test_figures_are_embedded(rendered) -> None:
@@ -150,3 +180,42 @@ def test_short_hgvsp() -> None:
     assert short_hgvsp("p.Arg175His") == "p.R175H"
     assert short_hgvsp("ENSP00000269305.4:p.Arg248Ter") == "p.R248*"
     assert short_hgvsp("p.G12V") == "p.G12V"
+
+
+def test_adding_a_case_recomputes_only_its_fragment(tmp_path: Path, monkeypatch) -> None:
+    import shutil
+
+    from lenall_genomics.model import VARIANT_COLUMNS
+    from lenall_genomics.report import render
+    from lenall_genomics.writers import write_tsv
+
+    paths = fixture.write_cohort(tmp_path)
+    samples = list(fixture.samples(tmp_path))
+    read = []
+    original = render.VariantDigest.read
+    monkeypatch.setattr(render.VariantDigest, "read",
+                        classmethod(lambda cls, path, wanted: read.append(path) or
+                                    original(path, wanted)))
+    render_report(paths["cohort"], paths["results"], samples, "GRCh38")
+    assert len(read) == len(samples)
+    read.clear()
+    again = render_report(paths["cohort"], paths["results"], samples, "GRCh38").read_bytes()
+    assert read == []  # nothing changed: every fragment from the cache
+
+    new = fixture.Sample("P03", "T03", "B-ALL", dna_panel="MSK-IMPACT-Heme")
+    write_tsv(paths["results"] / "T03" / "T03.variants.tsv", VARIANT_COLUMNS,
+              [fixture.variant("KRAS", "p.Gly12Val", "somatic", 0.2, 25245350)])
+    added = render_report(paths["cohort"], paths["results"], samples + [new], "GRCh38")
+    assert [p.name for p in read] == ["T03.variants.tsv"]
+    assert "somatic 1" in added.read_text()
+
+    read.clear()  # a changed file is read again
+    write_tsv(paths["results"] / "T02" / "T02.variants.tsv", VARIANT_COLUMNS, [])
+    render_report(paths["cohort"], paths["results"], samples + [new], "GRCh38")
+    assert [p.name for p in read] == ["T02.variants.tsv"]
+
+    cached = render_report(paths["cohort"], paths["results"], samples, "GRCh38").read_bytes()
+    shutil.rmtree(paths["cohort"] / ".report-fragments")
+    fresh = render_report(paths["cohort"], paths["results"], samples, "GRCh38").read_bytes()
+    assert cached == fresh  # the same bytes with or without the cache
+    assert again != fresh  # (T02 changed in between)

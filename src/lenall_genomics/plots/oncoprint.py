@@ -51,6 +51,7 @@ LEGEND_NOTES_WIDTH = 2.6  # right of the legend: the asterisk and dagger notes
 FONT_SIZE = 7
 MAX_PATIENT_LABELS = 80
 GAP_MIN_PX = 4  # cells narrower than this many pixels are drawn without gaps
+TOP_BAR_MIN_PX = 3  # narrower columns share a top bar (the mean of a bin of patients)
 RASTERIZE_ABOVE = 20000  # larger collections are embedded as images in SVG/PDF
 
 
@@ -577,36 +578,57 @@ def _not_evaluated_lines(ax, data, style, gap_x) -> None:
 
 
 def _draw_top_bar(fig, data, style, layout: Layout, gap_x) -> None:
+    """Alterations per patient, stacked by class. When columns are narrower than
+    TOP_BAR_MIN_PX, each bar covers a bin of adjacent columns and shows their mean (a bar per
+    sub-pixel column would only draw noise)."""
     import numpy as np
     from matplotlib.collections import PolyCollection
 
     ax = fig.add_axes(layout.axes_rect(layout.matrix_left, layout.top_bar_top,
                                        layout.cell_width * layout.n_cols, TOP_BAR_HEIGHT))
-    counts = np.zeros((len(DISPLAY_CLASSES), layout.n_cols), dtype=int)
+    counts = np.zeros((len(DISPLAY_CLASSES), layout.n_cols), dtype=float)
     if data.alt_classes:
         np.add.at(counts, (np.asarray([DISPLAY_CLASSES.index(k) for k in data.alt_classes]),
                            np.asarray(data.alt_cols)), 1)
-    bottoms = np.zeros(layout.n_cols)
+    edges = _column_bins(layout.n_cols, layout.cell_width * layout.n_cols * DPI / TOP_BAR_MIN_PX)
+    binned = len(edges) - 1 < layout.n_cols
+    if binned:
+        counts = np.add.reduceat(counts, edges[:-1], axis=1) / np.diff(edges)
+        gap_x = 0.0
+    lefts, widths = edges[:-1].astype(float), np.diff(edges).astype(float)
+    bottoms = np.zeros(len(lefts))
     verts, colors = [], []
     for k, name in enumerate(DISPLAY_CLASSES):
         cols = np.nonzero(counts[k])[0]
         if len(cols):
-            verts.append(_bar_rectangles(cols + gap_x / 2, bottoms[cols], [1 - gap_x] * len(cols),
-                                         counts[k][cols]))
+            verts.append(_bar_rectangles(lefts[cols] + gap_x / 2, bottoms[cols],
+                                         widths[cols] - gap_x, counts[k][cols]))
             colors += [style["classes"][name]["color"]] * len(cols)
             bottoms[cols] += counts[k][cols]
     if verts:
         ax.add_collection(PolyCollection(np.concatenate(verts), facecolors=colors,
                                          edgecolors="none", antialiaseds=False,
                                          rasterized=len(colors) > RASTERIZE_ABOVE))
-    top = max(int(bottoms.max()) if len(bottoms) else 0, 1)
+    peak = float(bottoms.max()) if len(bottoms) else 0.0
+    top = max(int(np.ceil(peak)), 1)
     ax.set_xlim(0, layout.n_cols)
     ax.set_ylim(0, top)
     ax.set_xticks([])
     ax.set_yticks([0, top])
-    ax.set_ylabel("Alterations", rotation=0, ha="right", va="center")
+    label = (f"Alterations\n(mean per\n{int(widths.max())} patients)" if binned
+             else "Alterations")
+    ax.set_ylabel(label, rotation=0, ha="right", va="center")
     for name in ("top", "right", "bottom"):
         ax.spines[name].set_visible(False)
+
+
+def _column_bins(n_cols: int, max_bins: float):
+    """Edges (column indices) of at most `max_bins` bins of adjacent columns, as equal as
+    integers allow; one bin per column when they fit."""
+    import numpy as np
+
+    n_bins = max(1, min(n_cols, int(max_bins)))
+    return np.unique(np.round(np.linspace(0, n_cols, n_bins + 1)).astype(int))
 
 
 def _draw_markers(fig, data, style, layout: Layout) -> None:

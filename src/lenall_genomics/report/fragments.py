@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
@@ -13,6 +14,7 @@ _NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][-+]?\d+)?%?$")
 NUM_CELL = '<td class="num">'
 LONG_TEXT = 60  # characters; longer cells get a wide column instead of a tall narrow one
 IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
+PAGE_ROWS = 50  # a longer table is paged and searchable in the page (its rows sent as data)
 
 
 def esc(value: Any) -> str:
@@ -42,27 +44,49 @@ def cell_text(value: Any) -> str:
 def table(columns: Sequence[str], rows: Iterable[Mapping[str, Any]], *,
           headers: Mapping[str, str] | None = None, table_id: str | None = None) -> str:
     """An HTML table; numbers are right-aligned. A column holding long text is shown under its
-    row across the whole table (keeps rows short and the table narrow). Empty input: a note."""
+    row across the whole table (keeps rows short and the table narrow). Empty input: a note.
+    More than PAGE_ROWS rows: the first page is HTML, all rows go to the page as one columnar
+    JSON blob, and the page's script pages and searches them (no DOM row per input row)."""
     rows = list(rows)
     if not rows:
         return note("No rows.")
     headers = headers or {}
-    texts = [{c: cell_text(row.get(c)) for c in columns} for row in rows]
-    wide = [c for c in columns if any(len(t[c]) > LONG_TEXT for t in texts)]
-    narrow = [c for c in columns if c not in wide]
-    head = "".join(f"<th>{esc(headers.get(c, c))}</th>" for c in narrow)
+    texts = [[cell_text(row.get(c)) for c in columns] for row in rows]
+    wide_at = [i for i in range(len(columns)) if any(len(t[i]) > LONG_TEXT for t in texts)]
+    narrow_at = [i for i in range(len(columns)) if i not in wide_at]
+    head = "".join(f"<th>{esc(headers.get(columns[i], columns[i]))}</th>" for i in narrow_at)
+    wide_names = [headers.get(columns[i], columns[i]) for i in wide_at]
     body = []
-    for text in texts:
-        cells = "".join((NUM_CELL if _NUMBER.match(text[c]) else "<td>") + f"{esc(text[c])}</td>"
-                        for c in narrow)
+    for text in texts[:PAGE_ROWS]:
+        cells = "".join((NUM_CELL if _NUMBER.match(text[i]) else "<td>") + f"{esc(text[i])}</td>"
+                        for i in narrow_at)
         body.append(f"<tr>{cells}</tr>")
-        for column in wide:
-            if text[column]:
-                body.append(f'<tr class="wide"><td colspan="{len(narrow)}"><b>'
-                            f"{esc(headers.get(column, column))}:</b> {esc(text[column])}</td></tr>")
+        for name, i in zip(wide_names, wide_at, strict=True):
+            if text[i]:
+                body.append(f'<tr class="wide"><td colspan="{len(narrow_at)}"><b>'
+                            f"{esc(name)}:</b> {esc(text[i])}</td></tr>")
     ident = f' id="{esc(table_id)}"' if table_id else ""
-    return (f'<div class="table-wrap"><table{ident}><thead><tr>{head}</tr></thead><tbody>'
-            + "\n".join(body) + "</tbody></table></div>")
+    html = (f'<table{ident}><thead><tr>{head}</tr></thead><tbody>' + "\n".join(body)
+            + "</tbody></table>")
+    if len(rows) <= PAGE_ROWS:
+        return f'<div class="table-wrap">{html}</div>'
+    data = {"narrow": [[t[i] for t in texts] for i in narrow_at],
+            "wide": [[t[i] for t in texts] for i in wide_at], "wide_names": wide_names}
+    return (f'<div class="paged-table" data-page="{PAGE_ROWS}"><div class="table-tools">'
+            '<input type="search" class="table-search" placeholder="Search rows" size="24"> '
+            '<button type="button" class="table-prev">Previous</button> '
+            '<button type="button" class="table-next">Next</button> '
+            f'<span class="table-count">rows 1-{PAGE_ROWS} of {len(rows)}</span></div>'
+            f'<div class="table-wrap">{html}</div>{json_script(data)}</div>')
+
+
+def json_script(data: Any, ident: str | None = None) -> str:
+    """Data for the page's script, inert (never run): `<` is escaped so no text can close the
+    element; sorted keys keep the bytes stable."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    attribute = f' id="{esc(ident)}"' if ident else ""
+    return f'<script type="application/json"{attribute}>{text}</script>'
 
 
 def image(path: Path, alt: str, caption: str | None = None) -> str:

@@ -1,5 +1,6 @@
-"""The interactive oncoprint: one SVG cell per row x patient, drawn from alterations.tsv and
-evaluability.tsv, each cell carrying its details (title + data- attributes) for the hover panel.
+"""The interactive oncoprint: rows x patients from alterations.tsv and evaluability.tsv, sent to
+the page as one compact data blob (`grid_data`) that the page's script draws on a canvas, with
+each cell's details shown in the hover panel.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from .fragments import esc
 
 CELL_W, CELL_H, GAP = 16, 22, 2
 CHAR_W = 7  # approximate width of one 11px label character
+ZOOM_WIDTHS = (16, 8, 4, 2, 1)  # px per column the reader can choose
 
 TRUE_WORDS = ("true", "yes", "y", "1", "evaluated")
 STYLE = "figure1.json"  # the static oncoprint's default style: the same colours in both
@@ -66,6 +68,7 @@ class Grid:
     labels: dict[str, str]
     patients: list[str]
     cells: dict[tuple[str, str], Cell]
+    tracks: dict[str, list[str]] = field(default_factory=dict)  # annotation name -> per patient
 
 
 # (sample, gene, alteration, detail, source) -> (hgvsp, vaf, panel)
@@ -117,64 +120,44 @@ def _rows(frequencies: Table | None, altered: Mapping, evaluated: Mapping
     return rows, labels
 
 
+def grid_data(grid: Grid) -> dict:
+    """The grid as plain, compact data for the page's script (columnar, one entry per state):
+    `cells[r][c]` indexes `states` ([status, basis]); altered cells list their hits."""
+    states: dict[tuple[str, str], int] = {}
+    cells, altered = [], []
+    for r, row in enumerate(grid.rows):
+        codes = []
+        for c, patient in enumerate(grid.patients):
+            cell = grid.cells[(row, patient)]
+            codes.append(states.setdefault((cell.status, cell.basis), len(states)))
+            if cell.hits:
+                altered.append([r, c, [[h.gene, h.alteration, h.display_class, h.source,
+                                        h.hgvsp, h.vaf, h.panel, h.sample] for h in cell.hits]])
+        cells.append(codes)
+    classes = sorted({h[2] for _, _, hits in altered for h in hits})
+    return {"rows": grid.rows, "labels": [grid.labels[r] for r in grid.rows],
+            "patients": grid.patients, "states": [list(k) for k in states], "cells": cells,
+            "altered": altered, "tracks": [[name, values] for name, values in grid.tracks.items()],
+            "colours": {"classes": {k: colour(k) for k in classes},
+                        "evaluated": style()["evaluated"],
+                        "not_evaluated": style()["not_evaluated"]},
+            "geometry": {"cell_w": CELL_W, "cell_h": CELL_H, "gap": GAP, "char_w": CHAR_W}}
+
+
 def render_grid(grid: Grid) -> str:
+    """The canvas the page's script draws `grid_data` on: only the visible columns are drawn,
+    so a 10,000-patient cohort costs one canvas, not one element per cell."""
     if not grid.rows or not grid.patients:
         return '<p class="note">No alterations or evaluability rows to draw.</p>'
-    left = max(len(r) for r in grid.rows) * CHAR_W + 12
-    top = max(len(p) for p in grid.patients) * CHAR_W + 12
-    right = max((len(lbl) for lbl in grid.labels.values()), default=0) * CHAR_W + 16
-    width = left + len(grid.patients) * (CELL_W + GAP) + right
-    height = top + len(grid.rows) * (CELL_H + GAP) + 4
-    parts = [f'<svg id="oncoprint-grid" role="img" aria-label="Oncoprint: rows by patients" '
-             f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">']
-    for j, patient in enumerate(grid.patients):
-        x = left + j * (CELL_W + GAP) + CELL_W / 2 + 4
-        parts.append(f'<text x="{x:g}" y="{top - 6}" transform="rotate(-90 {x:g} {top - 6})">'
-                     f"{esc(patient)}</text>")
-    for i, row in enumerate(grid.rows):
-        y = top + i * (CELL_H + GAP)
-        parts.append(f'<text x="{left - 6}" y="{y + CELL_H - 7}" text-anchor="end">{esc(row)}</text>')
-        for j, patient in enumerate(grid.patients):
-            x = left + j * (CELL_W + GAP)
-            parts.append(_cell(row, patient, grid.cells[(row, patient)], x, y))
-        label_x = left + len(grid.patients) * (CELL_W + GAP) + 6
-        parts.append(f'<text x="{label_x}" y="{y + CELL_H - 7}">{esc(grid.labels[row])}</text>')
-    parts.append("</svg>")
-    return "\n".join(parts)
-
-
-def _cell(row: str, patient: str, cell: Cell, x: int, y: int) -> str:
-    hits = cell.hits
-    values = {
-        "patient": patient,
-        "gene": _join(h.gene for h in hits) or row,
-        "alteration": _join(f"{h.alteration} ({h.display_class})" for h in hits) or cell.status,
-        "hgvsp": _join(h.hgvsp for h in hits),
-        "vaf": _join(h.vaf for h in hits),
-        "source": _join(h.source for h in hits),
-        "panel": _join(h.panel for h in hits) or cell.basis,
-        "status": cell.status,
-        "row": row,
-    }
-    # Empty details are left out (the panel shows "-"): keeps 10,000-column pages small.
-    attributes = " ".join(f'data-{k}="{esc(v)}"' for k, v in values.items() if v)
-    title = f"{patient} | {row} | {values['alteration']}"
-    if values["hgvsp"]:
-        title += f" | {values['hgvsp']}"
-    if values["vaf"]:
-        title += f" | VAF {values['vaf']}"
-    shapes = []
-    if hits:
-        stripe = CELL_H / len(hits)
-        for k, hit in enumerate(hits):
-            shapes.append(f'<rect x="{x}" y="{y + k * stripe:g}" width="{CELL_W}" '
-                          f'height="{stripe:g}" fill="{esc(colour(hit.display_class))}"/>')
-    else:
-        fill = style()["evaluated" if cell.status == "not altered" else "not_evaluated"]
-        shapes.append(f'<rect x="{x}" y="{y}" width="{CELL_W}" height="{CELL_H}" '
-                      f'fill="{esc(fill)}"/>')
-    return (f'<g class="cell" tabindex="0" {attributes}><title>{esc(title)}</title>'
-            + "".join(shapes) + "</g>")
+    zoom = "".join(f'<option value="{w}"{" selected" if w == CELL_W else ""}>{w} px</option>'
+                   for w in ZOOM_WIDTHS)
+    return (
+        '<div class="grid-tools"><label>Column width <select id="oncoprint-zoom">'
+        f'{zoom}</select></label> <label>Find patient <input id="oncoprint-find" '
+        'type="search" size="14"></label> <span id="oncoprint-found" class="note"></span></div>'
+        '<div id="oncoprint-scroll"><canvas id="oncoprint-grid" tabindex="0" role="img" '
+        f'aria-label="Oncoprint: {len(grid.rows)} rows by {len(grid.patients)} patients; '
+        'arrow keys move between cells"></canvas><div id="oncoprint-spacer"></div></div>')
 
 
 def _join(values) -> str:

@@ -33,7 +33,17 @@ from ..results import (
 )
 from ..writers import atomic_open
 from . import grid as oncogrid
-from .fragments import cell_text, esc, first_existing, image, note, section, table
+from .cache import FragmentCache
+from .fragments import (
+    cell_text,
+    esc,
+    first_existing,
+    image,
+    json_script,
+    note,
+    section,
+    table,
+)
 from .template import page
 
 TITLE = "lenall-genomics cohort report"
@@ -48,7 +58,8 @@ def render_report(cohort_dir: str | Path, results_dir: str | Path | None,
     """Write `<cohort_dir>/report.html` (or `out_path`) and return its path."""
     cohort = Path(cohort_dir)
     out = Path(out_path) if out_path is not None else cohort / "report.html"
-    inputs = _Inputs(cohort, index_results(results_dir), samples, genome)
+    inputs = _Inputs(cohort, index_results(results_dir), samples, genome,
+                     FragmentCache(out.parent))
     params = {"genome": genome, "samplesheet-samples": len(samples), "cohort folder": cohort,
               "results folder": results_dir if results_dir is not None else "-"}
     params.update(parameters or {})
@@ -73,7 +84,7 @@ class _Inputs:
     """The files the report reads, each read once."""
 
     def __init__(self, cohort: Path, results: ResultFiles, samples: Sequence[Sample],
-                 genome: str) -> None:
+                 genome: str, fragments: FragmentCache) -> None:
         self.cohort = cohort
         self.results = results
         self.genome = genome
@@ -87,23 +98,27 @@ class _Inputs:
         self.clonality = read_optional_table(cohort / "clonality.tsv")
         self.evidence = read_optional_table(cohort / "clonality_evidence.tsv")
         self._wanted = _wanted_variants(self.alterations)
-        self._digests: dict[str, VariantDigest] = {}
+        self.fragments = fragments
+        self._fragments: dict[str, dict] = {}
         self.variant_thresholds: dict[str, list[str]] = {}  # filled by the QC section
 
     def file(self, sample: str, suffix: str) -> Path | None:
         return self.results.find(sample, suffix)
 
-    def variants(self, sample: str) -> VariantDigest:
-        """What the page shows of a sample's variants.tsv, read once, row by row."""
-        if sample not in self._digests:
-            self._digests[sample] = VariantDigest.read(self.file(sample, "variants.tsv"),
-                                                       self._wanted.get(sample, {}))
-        return self._digests[sample]
+    def fragment(self, sample: str) -> dict:
+        """What the page shows of one sample's own files (cached by their content)."""
+        if sample not in self._fragments:
+            wanted = self._wanted.get(sample, {})
+            facts = sorted((g, sorted(a)) for g, a in wanted.items())
+            files = [self.file(sample, suffix) for suffix in SAMPLE_FILES]
+            self._fragments[sample] = self.fragments.get(
+                sample, facts, files, lambda: _sample_fragment(self, sample, wanted))
+        return self._fragments[sample]
 
     def cell_details(self, sample: str, gene: str, alteration: str, detail: str,
                      source: str) -> tuple[str, str, str]:
         """HGVSp and VAF of the variant behind an alteration, and the panel that found it."""
-        hgvsp, vaf = self.variants(sample).match(gene, alteration)
+        hgvsp, vaf = self.fragment(sample)["matches"].get(f"{gene}\t{alteration}", ("", ""))
         if not hgvsp:
             found = re.search(r"p\.[A-Za-z0-9*_=>?]+", detail or "")
             hgvsp = found.group(0) if found else ""
@@ -115,6 +130,36 @@ class _Inputs:
         if s is not None:
             panel = (s.rna_panel if "rna" in source.lower() else s.dna_panel) or ""
         return hgvsp, vaf, panel
+
+
+SAMPLE_FILES = ("variants.tsv", "fusions.tsv", "cn_events.tsv", "segments.tsv", "ploidy.json",
+                "variants.qc.json", "genome.png", "genome.svg")
+
+
+def _sample_fragment(inputs: _Inputs, sample: str, wanted: Mapping[str, set[str]]) -> dict:
+    digest = VariantDigest.read(inputs.file(sample, "variants.tsv"), wanted)
+    matches = {f"{gene}\t{alteration}": list(digest.match(gene, alteration))
+               for gene, alterations in sorted(wanted.items()) for alteration in sorted(alterations)}
+    plot = first_existing(inputs.file(sample, "genome.png"), inputs.file(sample, "genome.svg"))
+    figure = None
+    if plot is not None:
+        facts = read_json(inputs.file(sample, "ploidy.json"))
+        caption = sample
+        if isinstance(facts, Mapping):
+            shown = [f"{k}: {cell_text(facts[k])}" for k in PLOIDY_CAPTION_KEYS
+                     if facts.get(k) is not None and not isinstance(facts[k], (dict, list))]
+            caption += (" — " + "; ".join(shown)) if shown else ""
+        figure = image(plot, f"Copy number and LOH of {sample}", caption)
+    return {
+        "statuses": dict(sorted(digest.statuses.items())),
+        "matches": matches,
+        "counts": {"fusion events": _row_count(inputs.file(sample, "fusions.tsv")),
+                   "CN events": _row_count(inputs.file(sample, "cn_events.tsv")),
+                   "segments": _row_count(inputs.file(sample, "segments.tsv"))},
+        "ploidy": "yes" if inputs.file(sample, "ploidy.json") else "-",
+        "qc": read_json(inputs.file(sample, "variants.qc.json")),
+        "figure": figure,
+    }
 
 
 _THREE = {"Ala": "A", "Arg": "R", "Asn": "N", "Asp": "D", "Cys": "C", "Gln": "Q", "Glu": "E",
@@ -236,11 +281,13 @@ def _oncoprint(inputs: _Inputs) -> str:
         detail_rows = "".join(f'<dt>{esc(labels.get(f, f.capitalize()))}</dt>'
                               f'<dd id="detail-{f}">-</dd>' for f in fields)
         body += [
-            "<p>Hover over, click or tab to a cell to see its details. Rows are genes or events, "
-            "columns are patients; the right-hand label is altered/evaluable.</p>",
+            "<p>Hover over or click a cell, or focus the grid and use the arrow keys, to see its "
+            "details. Rows are genes or events, columns are patients; the right-hand label is "
+            "altered/evaluable. Narrow the columns to see more patients at once.</p>",
             oncogrid.legend(classes),
             '<div class="oncoprint-layout">',
             f'<div class="grid-wrap">{oncogrid.render_grid(built)}</div>',
+            json_script(oncogrid.grid_data(built), "oncoprint-data"),
             f'<aside id="cell-details" data-filled="false"><h3>Cell details</h3><dl>{detail_rows}'
             "</dl></aside>",
             "</div>",
@@ -258,18 +305,7 @@ def _ploidy(inputs: _Inputs) -> str:
         body.append(note("ploidy.tsv was not found in the cohort folder."))
     else:
         body.append(table(inputs.ploidy.columns, inputs.ploidy.rows, table_id="ploidy-table"))
-    figures = []
-    for s in inputs.samples:
-        plot = first_existing(inputs.file(s.sample, "genome.png"), inputs.file(s.sample, "genome.svg"))
-        if plot is None:
-            continue
-        facts = read_json(inputs.file(s.sample, "ploidy.json"))
-        caption = s.sample
-        if isinstance(facts, Mapping):
-            shown = [f"{k}: {cell_text(facts[k])}" for k in PLOIDY_CAPTION_KEYS
-                     if facts.get(k) is not None and not isinstance(facts[k], (dict, list))]
-            caption += (" — " + "; ".join(shown)) if shown else ""
-        figures.append(image(plot, f"Copy number and LOH of {s.sample}", caption))
+    figures = [f for s in inputs.samples if (f := inputs.fragment(s.sample)["figure"])]
     body.append("<h3>Per-sample genome plots</h3>")
     body.append('<div class="figures">' + "\n".join(figures) + "</div>" if figures
                 else note("No per-sample genome plots were found."))
@@ -320,17 +356,15 @@ def _qc(inputs: _Inputs) -> str:
     files = []
     qc_rows, all_rows, thresholds = [], [], {}
     for s in inputs.samples:
-        statuses = inputs.variants(s.sample).statuses
+        fragment = inputs.fragment(s.sample)
+        statuses = fragment["statuses"]
         files.append({
             "sample": s.sample, "patient": s.patient, "diagnosis": s.diagnosis,
             "DNA panel": s.dna_panel or "", "RNA panel": s.rna_panel or "",
             "variants": ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())) or "-",
-            "fusion events": _row_count(inputs.file(s.sample, "fusions.tsv")),
-            "CN events": _row_count(inputs.file(s.sample, "cn_events.tsv")),
-            "segments": _row_count(inputs.file(s.sample, "segments.tsv")),
-            "ploidy": "yes" if inputs.file(s.sample, "ploidy.json") else "-",
+            **fragment["counts"], "ploidy": fragment["ploidy"],
         })
-        qc = read_json(inputs.file(s.sample, "variants.qc.json"))
+        qc = fragment["qc"]
         if isinstance(qc, Mapping):
             qc_rows.append({"sample": s.sample, **_qc_view(qc)})
             all_rows += [{"sample": s.sample, "key": str(k), "value": v}
@@ -348,7 +382,7 @@ def _qc(inputs: _Inputs) -> str:
             "<details><summary>All values of the variants QC files</summary>",
             table(("sample", "key", "value"), all_rows), "</details>",
             "<h3>Results per sample</h3>",
-            table(tuple(files[0]) if files else (), files, table_id="files-table")]
+            table(FILES_COLUMNS, files, table_id="files-table")]
     if inputs.results.duplicates:
         listed = "; ".join(f"{name}: {', '.join(str(p) for p in paths)}"
                            for name, paths in sorted(inputs.results.duplicates.items()))
@@ -357,6 +391,8 @@ def _qc(inputs: _Inputs) -> str:
     return section("qc", "Per-sample QC", body)
 
 
+FILES_COLUMNS = ("sample", "patient", "diagnosis", "DNA panel", "RNA panel", "variants",
+                 "fusion events", "CN events", "segments", "ploidy")
 QC_COLUMNS = ("records read", "alleles considered", "kept (somatic)", "germline removed",
               "filtered by reason", "flagged", "skipped", "unannotated")
 

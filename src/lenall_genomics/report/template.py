@@ -27,11 +27,13 @@ tr.wide td { color: var(--muted); font-size: 12px; max-width: 90em; overflow-wra
 .note { color: var(--muted); font-style: italic; }
 .table-wrap { overflow-x: auto; max-width: 100%; }
 .oncoprint-layout { display: flex; flex-wrap: wrap; gap: 18px; align-items: flex-start; }
-.grid-wrap { overflow-x: auto; max-width: 100%; border: 1px solid var(--line); padding: 6px; }
-#oncoprint-grid .cell { cursor: pointer; outline: none; }
-#oncoprint-grid .cell:hover rect, #oncoprint-grid .cell:focus rect,
-#oncoprint-grid .cell.selected rect { stroke: #000; stroke-width: 1.5; }
-#oncoprint-grid text { font-size: 11px; fill: var(--ink); }
+.grid-wrap { flex: 1 1 600px; min-width: 0; max-width: 100%; border: 1px solid var(--line); padding: 6px; }
+#oncoprint-scroll { overflow-x: auto; white-space: nowrap; max-width: 100%; }
+#oncoprint-grid { position: sticky; left: 0; display: inline-block; vertical-align: top;
+                  cursor: crosshair; }
+#oncoprint-grid:focus { outline: 2px solid var(--accent); }
+#oncoprint-spacer { display: inline-block; height: 1px; }
+.grid-tools, .table-tools { margin: 4px 0; font-size: 13px; }
 #cell-details { min-width: 260px; max-width: 340px; border: 1px solid var(--line); background: var(--band);
                 padding: 8px 12px; position: sticky; top: 44px; }
 #cell-details h3 { margin-top: 0; }
@@ -51,27 +53,257 @@ details summary { cursor: pointer; font-weight: 600; }
 
 SCRIPT = """
 (function () {
+  "use strict";
+  function readData(element) { return element ? JSON.parse(element.textContent) : null; }
+
+  // --- the oncoprint: drawn on one canvas, only the columns in view -------------------------
   var fields = ["patient", "gene", "alteration", "hgvsp", "vaf", "source", "panel", "status"];
+  var grid = readData(document.getElementById("oncoprint-data"));
+  var canvas = document.getElementById("oncoprint-grid");
   var panel = document.getElementById("cell-details");
-  if (!panel) { return; }
-  function show(cell) {
-    for (var i = 0; i < fields.length; i++) {
-      var target = document.getElementById("detail-" + fields[i]);
-      if (target) { target.textContent = cell.getAttribute("data-" + fields[i]) || "-"; }
+  var api = {};
+  window.lenallOncoprint = api;
+  if (grid && canvas && canvas.getContext) {
+    var scroller = document.getElementById("oncoprint-scroll");
+    var spacer = document.getElementById("oncoprint-spacer");
+    var zoom = document.getElementById("oncoprint-zoom");
+    var find = document.getElementById("oncoprint-find");
+    var found = document.getElementById("oncoprint-found");
+    var g = grid.geometry, nRows = grid.rows.length, nCols = grid.patients.length;
+    var trackPalette = ["#8dd3c7", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69",
+                        "#fccde5", "#bc80bd", "#ccebc5", "#ffed6f"];
+    var altered = {};
+    grid.altered.forEach(function (a) { altered[a[0] * nCols + a[1]] = a[2]; });
+    var rowIndex = {}, colIndex = {};
+    grid.rows.forEach(function (r, i) { rowIndex[r] = i; });
+    grid.patients.forEach(function (p, i) { colIndex[p] = i; });
+    var longest = function (list) {
+      return list.reduce(function (m, t) { return Math.max(m, String(t).length); }, 0);
+    };
+    var tracks = grid.tracks;
+    var left = Math.max(longest(grid.rows), longest(tracks.map(function (t) { return t[0]; })))
+               * g.char_w + 12;
+    var right = longest(grid.labels) * g.char_w + 16;
+    var labelHeight = Math.min(longest(grid.patients), 12) * g.char_w + 12;
+    var cellW = g.cell_w, selected = null;
+    var trackColours = tracks.map(function (t) {
+      var values = {}, n = 0;
+      t[1].forEach(function (v) { if (v && !(v in values)) { values[v] = null; } });
+      Object.keys(values).sort().forEach(function (v) { values[v] = trackPalette[n++ % 10]; });
+      return values;
+    });
+    function pitch() { return cellW + (cellW >= 4 ? g.gap : 0); }
+    function top() { return (pitch() >= 10 ? labelHeight : 6) + tracks.length * 14; }
+    function height() { return top() + nRows * (g.cell_h + g.gap) + 4; }
+    function resize() {
+      var full = left + nCols * pitch() + right;
+      var view = Math.max(200, Math.min(full, scroller.clientWidth || full));
+      var ratio = window.devicePixelRatio || 1;
+      canvas.width = Math.round(view * ratio); canvas.height = Math.round(height() * ratio);
+      canvas.style.width = view + "px"; canvas.style.height = height() + "px";
+      spacer.style.width = Math.max(0, full - view) + "px";
+      draw();
     }
-    var previous = document.querySelectorAll("#oncoprint-grid .cell.selected");
-    for (var j = 0; j < previous.length; j++) { previous[j].classList.remove("selected"); }
-    cell.classList.add("selected");
-    panel.setAttribute("data-filled", "true");
+    function firstColumn() { return Math.floor(scroller.scrollLeft / pitch()); }
+    function draw() {
+      var ctx = canvas.getContext("2d"), ratio = window.devicePixelRatio || 1;
+      var view = canvas.width / ratio, p = pitch(), t = top(), scroll = scroller.scrollLeft;
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      ctx.clearRect(0, 0, view, height());
+      ctx.font = "11px system-ui, sans-serif"; ctx.fillStyle = "#1d2329";
+      var c0 = firstColumn(), c1 = Math.min(nCols, c0 + Math.ceil((view - left - right) / p) + 1);
+      ctx.save(); ctx.beginPath(); ctx.rect(left, 0, view - left - right, height()); ctx.clip();
+      for (var c = c0; c < c1; c++) {
+        var x = left + c * p - scroll;
+        if (p >= 10) {
+          ctx.save(); ctx.translate(x + cellW / 2 + 4, labelHeight - 6 - tracks.length * 0);
+          ctx.rotate(-Math.PI / 2); ctx.fillStyle = "#1d2329";
+          ctx.fillText(String(grid.patients[c]).slice(0, 12), 0, 0); ctx.restore();
+        }
+        for (var k = 0; k < tracks.length; k++) {
+          var v = tracks[k][1][c];
+          ctx.fillStyle = v ? trackColours[k][v] : "#ffffff";
+          ctx.fillRect(x, t - tracks.length * 14 + k * 14, cellW, 12);
+        }
+        for (var r = 0; r < nRows; r++) {
+          var y = t + r * (g.cell_h + g.gap), hits = altered[r * nCols + c];
+          if (hits) {
+            var stripe = g.cell_h / hits.length;
+            for (var h = 0; h < hits.length; h++) {
+              ctx.fillStyle = grid.colours.classes[hits[h][2]] || "#8c510a";
+              ctx.fillRect(x, y + h * stripe, cellW, stripe);
+            }
+          } else {
+            var state = grid.states[grid.cells[r][c]][0];
+            ctx.fillStyle = state === "not altered" ? grid.colours.evaluated
+                                                    : grid.colours.not_evaluated;
+            ctx.fillRect(x, y, cellW, g.cell_h);
+          }
+          if (selected && selected[0] === r && selected[1] === c) {
+            ctx.strokeStyle = "#000"; ctx.lineWidth = 1.5;
+            ctx.strokeRect(x + 0.75, y + 0.75, Math.max(cellW - 1.5, 1), g.cell_h - 1.5);
+          }
+        }
+      }
+      ctx.restore();
+      ctx.fillStyle = "#1d2329"; ctx.textAlign = "end";
+      for (var kk = 0; kk < tracks.length; kk++) {
+        ctx.fillText(tracks[kk][0], left - 6, t - tracks.length * 14 + kk * 14 + 10);
+      }
+      for (var rr = 0; rr < nRows; rr++) {
+        var yy = t + rr * (g.cell_h + g.gap) + g.cell_h - 7;
+        ctx.textAlign = "end"; ctx.fillText(grid.rows[rr], left - 6, yy);
+        ctx.textAlign = "start"; ctx.fillText(grid.labels[rr], view - right + 6, yy);
+      }
+    }
+    function join(values) {
+      var seen = [];
+      values.forEach(function (v) { if (v && v !== "." && seen.indexOf(v) < 0) { seen.push(v); } });
+      return seen.join("; ");
+    }
+    function details(r, c) {
+      var hits = altered[r * nCols + c] || [], state = grid.states[grid.cells[r][c]];
+      var pick = function (i) { return join(hits.map(function (h) { return h[i]; })); };
+      return {
+        patient: grid.patients[c], row: grid.rows[r], status: state[0],
+        gene: pick(0) || grid.rows[r],
+        alteration: join(hits.map(function (h) { return h[1] + " (" + h[2] + ")"; })) || state[0],
+        hgvsp: pick(4), vaf: pick(5), source: pick(3), panel: pick(6) || state[1]
+      };
+    }
+    function show(r, c) {
+      selected = [r, c];
+      var d = details(r, c);
+      for (var i = 0; i < fields.length; i++) {
+        var target = document.getElementById("detail-" + fields[i]);
+        if (target) { target.textContent = d[fields[i]] || "-"; }
+      }
+      canvas.title = d.patient + " | " + d.row + " | " + d.alteration;
+      if (panel) { panel.setAttribute("data-filled", "true"); }
+      draw();
+      return d;
+    }
+    function cellAt(clientX, clientY) {
+      var box = canvas.getBoundingClientRect(), x = clientX - box.left, y = clientY - box.top;
+      var view = box.width, p = pitch();
+      if (x < left || x >= view - right) { return null; }
+      var c = Math.floor((x - left + scroller.scrollLeft) / p);
+      var r = Math.floor((y - top()) / (g.cell_h + g.gap));
+      if (c < 0 || c >= nCols || r < 0 || r >= nRows || y < top()) { return null; }
+      return [r, c];
+    }
+    function reveal(c) {
+      var x = c * pitch(), view = canvas.getBoundingClientRect().width - left - right;
+      if (x < scroller.scrollLeft || x + pitch() > scroller.scrollLeft + view) {
+        scroller.scrollLeft = Math.max(0, x - view / 2);
+      }
+    }
+    ["mousemove", "click"].forEach(function (kind) {
+      canvas.addEventListener(kind, function (event) {
+        var at = cellAt(event.clientX, event.clientY);
+        if (at && (!selected || at[0] !== selected[0] || at[1] !== selected[1])) {
+          show(at[0], at[1]);
+        }
+      });
+    });
+    canvas.addEventListener("focus", function () { if (!selected) { show(0, firstColumn()); } });
+    canvas.addEventListener("keydown", function (event) {
+      var moves = {ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0]};
+      var move = moves[event.key];
+      if (!move) { return; }
+      event.preventDefault();
+      var s = selected || [0, firstColumn()];
+      var r = Math.min(nRows - 1, Math.max(0, s[0] + move[0]));
+      var c = Math.min(nCols - 1, Math.max(0, s[1] + move[1]));
+      reveal(c); show(r, c);
+    });
+    scroller.addEventListener("scroll", draw);
+    window.addEventListener("resize", resize);
+    zoom.addEventListener("change", function () {
+      var keep = selected ? selected[1] : firstColumn();
+      cellW = Number(zoom.value); resize(); reveal(keep); draw();
+    });
+    find.addEventListener("input", function () {
+      var q = find.value.trim().toLowerCase(), hit = -1;
+      if (q) {
+        hit = q in colIndex ? colIndex[q] : -1;
+        for (var c = 0; hit < 0 && c < nCols; c++) {
+          if (String(grid.patients[c]).toLowerCase().indexOf(q) >= 0) { hit = c; }
+        }
+      }
+      found.textContent = !q ? "" : (hit < 0 ? "no such patient" : grid.patients[hit]);
+      if (hit >= 0) { reveal(hit); show(selected ? selected[0] : 0, hit); }
+    });
+    api.point = function (patient, row) {
+      var r = rowIndex[row], c = colIndex[patient];
+      reveal(c);
+      var box = canvas.getBoundingClientRect();
+      return [box.left + left + c * pitch() - scroller.scrollLeft + cellW / 2,
+              box.top + top() + r * (g.cell_h + g.gap) + g.cell_h / 2];
+    };
+    api.details = function (patient, row) { return details(rowIndex[row], colIndex[patient]); };
+    resize();
   }
-  var cells = document.querySelectorAll("#oncoprint-grid .cell");
-  for (var k = 0; k < cells.length; k++) {
-    (function (cell) {
-      cell.addEventListener("mouseover", function () { show(cell); });
-      cell.addEventListener("focus", function () { show(cell); });
-      cell.addEventListener("click", function () { show(cell); });
-    })(cells[k]);
-  }
+
+  // --- long tables: paged and searched from their data, one page of rows in the DOM ----------
+  var numeric = /^-?\\d+(\\.\\d+)?([eE][-+]?\\d+)?%?$/;
+  Array.prototype.forEach.call(document.querySelectorAll(".paged-table"), function (box) {
+    var data = readData(box.querySelector('script[type="application/json"]'));
+    var size = Number(box.getAttribute("data-page")), page = 0, shown = [];
+    var body = box.querySelector("tbody"), count = box.querySelector(".table-count");
+    var n = data.narrow.length ? data.narrow[0].length : (data.wide[0] || []).length;
+    var haystack = [];
+    for (var i = 0; i < n; i++) {
+      var parts = [];
+      data.narrow.forEach(function (col) { parts.push(col[i]); });
+      data.wide.forEach(function (col) { parts.push(col[i]); });
+      haystack.push(parts.join("\\t").toLowerCase());
+    }
+    function render() {
+      var start = page * size, rows = shown.slice(start, start + size);
+      body.textContent = "";
+      rows.forEach(function (i) {
+        var tr = document.createElement("tr");
+        data.narrow.forEach(function (col) {
+          var td = document.createElement("td");
+          td.textContent = col[i];
+          if (numeric.test(col[i])) { td.className = "num"; }
+          tr.appendChild(td);
+        });
+        body.appendChild(tr);
+        data.wide.forEach(function (col, k) {
+          if (!col[i]) { return; }
+          var wide = document.createElement("tr"), td = document.createElement("td");
+          var name = document.createElement("b");
+          wide.className = "wide"; td.colSpan = data.narrow.length;
+          name.textContent = data.wide_names[k] + ":";
+          td.appendChild(name); td.appendChild(document.createTextNode(" " + col[i]));
+          wide.appendChild(td); body.appendChild(wide);
+        });
+      });
+      count.textContent = shown.length ? "rows " + (start + 1) + "-" + (start + rows.length) +
+        " of " + shown.length + (shown.length < n ? " (" + n + " in all)" : "") : "no matching rows";
+      box.setAttribute("data-shown", String(rows.length));
+      box.setAttribute("data-matching", String(shown.length));
+    }
+    function filter(query) {
+      var q = query.trim().toLowerCase();
+      shown = [];
+      for (var i = 0; i < n; i++) { if (!q || haystack[i].indexOf(q) >= 0) { shown.push(i); } }
+      page = 0; render();
+    }
+    box.querySelector(".table-search").addEventListener("input", function (e) {
+      filter(e.target.value);
+    });
+    box.querySelector(".table-prev").addEventListener("click", function () {
+      if (page > 0) { page--; render(); }
+    });
+    box.querySelector(".table-next").addEventListener("click", function () {
+      if ((page + 1) * size < shown.length) { page++; render(); }
+    });
+    box.lenallFilter = filter;
+    filter("");
+  });
 })();
 """
 
