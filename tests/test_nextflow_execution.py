@@ -232,6 +232,14 @@ def test_published_files_are_lenall_runs(chain, runner_output):
             text = text.replace(runner_name, task_name)
         return text
 
+    # the report lays its parameters table out by the length of the values (the folders), so
+    # that section is compared by its values only
+    parameters = re.compile(rb'<section id="parameters">.*?</section>', re.S)
+    report = "cohort/report.html"
+    published_parameters = parameters.search(published[report]).group(0)
+    assert b">.</td>" in published_parameters and b">results</td>" in published_parameters
+    published[report] = parameters.sub(b"", published[report])
+    expected[report] = parameters.sub(b"", expected[report])
     differ = sorted(k for k in expected if published[k] != as_task_sees_it(expected[k]))
     assert not differ, differ
     assert any(folders.search(v) for v in expected.values())  # the case this test is about
