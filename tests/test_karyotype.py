@@ -1,0 +1,189 @@
+"""ISCN karyotype reader: real-looking B-ALL karyotypes, FISH results and refused inputs."""
+
+import pytest
+
+from lenall_genomics.errors import LenallInputError
+from lenall_genomics.readers.karyotype import KaryotypeError, parse_karyotype
+
+NEAR_HAPLOID = ("26,X,-X,-1,-2,-3,-4,-5,-6,-7,-8,-9,-10,-11,-12,-13,-15,-16,-17,-19,-20,-22[10]")
+LOW_HYPO = "35,XY,-2,-3,-4,-7,-12,-13,-15,-16,-17,-20,-22"
+
+
+def events(text):
+    return [(f.kind, f.event) for f in parse_karyotype(text).findings()]
+
+
+# (karyotype, modal number, ploidy class or None, expected (kind, event) findings besides ploidy)
+CASES = [
+    ("46,XX[20]", None, None, []),
+    ("46,XY[20]", None, None, []),
+    ("47,XY,+21c[20]", None, None, []),
+    (NEAR_HAPLOID, 26, "near-haploid", []),
+    ("25,X,-X,-1,-2,-3,-4,-5,-6,-7,-8,-9,-10,-11,-12,-13,-15,-16,-17,-19,-20,-22,-18[8]", 25,
+     "near-haploid", []),
+    (f"{LOW_HYPO}[12]/46,XY[8]", 35, "low hypodiploid", []),
+    (f"{LOW_HYPO}[12]/70,idemx2[5]", 35, "low hypodiploid", []),
+    (f"{LOW_HYPO}[4]/70,idemx2[10]/46,XY[6]", 35, "low hypodiploid", []),
+    ("36,XX,-2,-3,-4,-7,-13,-15,-16,-17,-20,-22[15]", 36, "low hypodiploid", []),
+    ("39,XX,-3,-4,-7,-13,-15,-16,-17[10]/46,XX[10]", 39, "low hypodiploid", []),
+    ("43,XY,-7,-13,dic(9;20)(p13;q11.2)[10]", 43, "high hypodiploid", []),
+    ("45,XY,dic(9;20)(p13;q11.2)[10]", 45, "near-diploid", []),
+    ("45,X,-Y[12]/46,XY[8]", 45, "near-diploid", []),
+    ("55,XX,+X,+4,+6,+10,+14,+17,+18,+21,+21[20]", 55, "high hyperdiploid", []),
+    ("54,XY,+X,+4,+6,+10,+14,+17,+18,+21[15]/46,XY[5]", 54, "high hyperdiploid", []),
+    ("56,XX,+X,+4,+6,+10,+14,+17,+18,+21x2,+mar[10]", 56, "high hyperdiploid", []),
+    ("57,XY,+X,+X,+4,+6,+8,+10,+14,+17,+18,+21x2[12]", 57, "high hyperdiploid", []),
+    ("68~72,XX,+X,-3,-7[cp10]", 70, "near-triploid", []),
+    ("69<3n>,XXY,+1,-3,-7[cp8]", 69, "near-triploid", []),
+    ("46,XX,t(9;22)(q34;q11.2)[20]", 46, "diploid", [("fusion", "BCR::ABL1")]),
+    ("47,XY,+der(22)t(9;22)(q34;q11.2),t(9;22)(q34;q11.2)[15]", 47, "hyperdiploid",
+     [("fusion", "BCR::ABL1"), ("fusion", "BCR::ABL1")]),
+    ("46,XY,t(4;11)(q21;q23)[18]/46,XY[2]", 46, "diploid", [("rearrangement", "KMT2A")]),
+    ("46,XX,t(11;19)(q23;p13.3)[20]", 46, "diploid", [("rearrangement", "KMT2A")]),
+    ("46,XY,del(11)(q23)[10]", 46, "diploid", [("rearrangement", "KMT2A")]),
+    ("46,XX,t(12;21)(p13;q22)[10]", 46, "diploid", [("fusion", "ETV6::RUNX1")]),
+    ("46,XX,der(19)t(1;19)(q23;p13)[20]", 46, "diploid", [("fusion", "TCF3::PBX1")]),
+    ("46,XY,t(17;19)(q22;p13)[20]", 46, "diploid", [("fusion", "TCF3::HLF")]),
+    ("46,XY,t(X;14)(p22;q32)[12]", 46, "diploid", [("fusion", "IGH::CRLF2")]),
+    ("46,XY,t(8;14)(q24;q32)[12]", 46, "diploid", [("fusion", "MYC::IGH")]),
+    ("46,XX,t(14;19)(q32;q13)[12]", 46, "diploid", [("rearrangement", "IGH")]),
+    ("47,XX,+X,idic(21)(q22)[12]", 47, "hyperdiploid", [("amplification", "iAMP21")]),
+    ("46,XY,amp(21)(q22)[9]/46,XY[11]", 46, "diploid", [("amplification", "iAMP21")]),
+    ("46,XX,dmin[5]/46,XX[15]", 46, "diploid", [("amplification", "dmin")]),
+    ("47,XY,+mar[5]/48,idem,+8[3]", 47, "hyperdiploid", []),
+    ("46,XX,t(4;11)(q2?1;q23)[10]", 46, "diploid", [("rearrangement", "KMT2A")]),
+]
+
+
+@pytest.mark.parametrize("text,modal,ploidy,expected", CASES, ids=[c[0][:40] for c in CASES])
+def test_realistic_karyotypes(text, modal, ploidy, expected):
+    k = parse_karyotype(text, source="samplesheet.csv", row=2)
+    assert k.modal_number == modal
+    assert k.is_normal == (modal is None)
+    ploidy_events = [f.event for f in k.findings() if f.kind == "ploidy"]
+    assert ploidy_events == ([ploidy] if ploidy else [])
+    assert [(f.kind, f.event) for f in k.findings() if f.kind != "ploidy"] == expected
+
+
+def test_near_haploid_copies_and_losses():
+    clone = parse_karyotype(NEAR_HAPLOID).clones[0]
+    assert clone.copies["1"] == 1 and clone.copies["14"] == 2 and clone.copies["X"] == 1
+    assert clone.losses["X"] == 1 and "14" not in clone.losses and clone.cells == 10
+
+
+def test_doubled_low_hypodiploid_clone_inherits_and_doubles():
+    k = parse_karyotype(f"{LOW_HYPO}[12]/70,idemx2[5]")
+    stem, doubled = k.clones
+    assert (stem.role, doubled.role, doubled.doubled, doubled.parent) == ("stemline", "sideline",
+                                                                          True, 0)
+    assert doubled.copies["2"] == 2 and doubled.copies["1"] == 4 and doubled.ploidy_level == 4
+    ploidy = next(f for f in k.findings() if f.kind == "ploidy")
+    assert ploidy.cells == 17 and "doubled clone 70" in ploidy.detail
+
+
+def test_masked_by_normal_cells():
+    k = parse_karyotype(f"{LOW_HYPO}[12]/46,XY[8]")
+    assert [c.role for c in k.clones] == ["stemline", "normal"]
+    assert [c.cells for c in k.clones] == [12, 8]
+
+
+def test_near_triploid_read_against_3n():
+    clone = parse_karyotype("69<3n>,XXY,+1,-3,-7[cp8]").clones[0]
+    assert clone.ploidy_level == 3 and clone.composite
+    assert clone.copies["1"] == 4 and clone.gains == {"1": 1} and clone.losses == {"3": 1, "7": 1}
+
+
+def test_constitutional_changes_are_not_tumour_events():
+    k = parse_karyotype("48,XY,+21c,+8[20]")
+    clone = k.clones[0]
+    assert k.constitutional == ("+21c",)
+    assert clone.copies["21"] == 3 and clone.gains == {"8": 1}
+    assert k.modal_number == 48
+
+
+def test_derivative_gain_and_rearrangement_fields():
+    k = parse_karyotype("47,XY,+der(22)t(9;22)(q34;q11.2),t(9;22)(q34;q11.2)[15]")
+    clone = k.clones[0]
+    assert clone.gains == {"22": 1}
+    plus_der = clone.rearrangements[0]
+    assert (plus_der.kind, plus_der.chromosomes, plus_der.gained) == ("der", ("22", "9"), 1)
+    assert clone.rearrangements[1].bands == ("q34", "q11.2")
+
+
+def test_dicentric_replaces_two_homologues():
+    clone = parse_karyotype("45,XY,dic(9;20)(p13;q11.2)[10]").clones[0]
+    assert clone.losses == {"20": 1} and clone.copies["9"] == 2
+
+
+def test_sex_token_lists_present_and_plus_x_adds():
+    assert parse_karyotype("45,X,-Y[12]").clones[0].losses == {"Y": 1}
+    assert parse_karyotype("47,XX,+X[10]").clones[0].copies["X"] == 3
+    assert parse_karyotype("47,XXY[20]").is_normal
+
+
+def test_markers_counted():
+    clone = parse_karyotype("48,XY,+2mar[5]").clones[0]
+    assert clone.markers == 2
+
+
+def test_sdl_refers_to_previous_sideline():
+    k = parse_karyotype("47,XY,+21[5]/48,idem,+8[3]/49,sdl,+10[2]")
+    assert k.clones[2].gains == {"21": 1, "8": 1, "10": 1}
+    assert k.clones[2].parent == 1
+
+
+def test_fish_fusion_positive_and_negative():
+    k = parse_karyotype("46,XX,t(9;22)(q34;q11.2)[20].nuc ish(ABL1,BCR)x3(ABL1 con BCRx2)"
+                        "[180/200]")
+    fish = [f for f in k.findings() if f.kind == "fish"]
+    assert [(f.event, f.positive, f.cells) for f in fish] == [("BCR::ABL1", True, 180)]
+    negative = parse_karyotype("46,XY[20].nuc ish(ABL1,BCR)x2[200]").findings()
+    assert [(f.event, f.positive, f.cells) for f in negative] == [("BCR::ABL1", False, 200)]
+
+
+def test_fish_break_apart_iamp21_and_metaphase_ish():
+    assert [(f.event, f.positive) for f in parse_karyotype(
+        "46,XX[20].nuc ish(KMT2Ax2)(5'KMT2A sep 3'KMT2Ax1)[40/200]").findings()] == [
+        ("KMT2A", True)]
+    k = parse_karyotype("47,XX,+X,idic(21)(q22)[12].nuc ish(RUNX1x5~8)[150/200]")
+    assert ("fish", "iAMP21") in [(f.kind, f.event) for f in k.findings()]
+    assert k.ish[0].signals == {"RUNX1": 5}
+    k = parse_karyotype("46,XY,del(9)(p21p21)[10].ish del(9)(p21p21)(CDKN2A-)")
+    assert [(f.event, f.positive) for f in k.findings() if f.kind == "fish"] == [("CDKN2A", True)]
+
+
+def test_fish_dual_fusion_with_extra_runx1_is_iamp21():
+    k = parse_karyotype("46,XX[20].nuc ish(ETV6x2,RUNX1x6)[170/200]")
+    assert [(f.event, f.positive) for f in k.findings()] == [("ETV6::RUNX1", False),
+                                                            ("iAMP21", True)]
+
+
+REFUSED = [
+    ("46,XX,t(9;22)(q34;q11.2[20]", 14, "unclosed"),
+    ("46,XX)[20]", 6, "unbalanced"),
+    ("146,XX[20]", 1, "impossible chromosome count 146"),
+    ("19,X[3]", 1, "impossible chromosome count 19"),
+    ("47,XY,+8,+10[20]", 1, "does not match"),
+    ("46,XX,t(9)(q34)[20]", 9, "names 1 chromosome"),
+    ("46,XX,t(9;22)(q34)[20]", 14, "1 band group"),
+    ("46,XX,t(9;22)(x34;q11)[20]", 15, "bad band 'x34'"),
+    ("46,XX,foo[20]", 7, "unknown item 'foo'"),
+    ("46,XY[10]//46,XX[3]", 11, "empty clone"),
+    ("46,XX,[20]", 7, "empty item"),
+    ("45,-7[10]", 3, "sex chromosomes missing"),
+    ("46,XX,t(9;22)[20]", 14, "without breakpoints"),
+    ("46,XX[2]/47,sdl2,+8[3]", 13, "no earlier abnormal clone"),
+    ("46,XX,t(9;22)(q34;q11.2)[x20]", 25, "bad cell count"),
+    ("", 1, "empty karyotype"),
+]
+
+
+@pytest.mark.parametrize("text,position,message", REFUSED, ids=[r[0] or "empty" for r in REFUSED])
+def test_refused_karyotypes(text, position, message):
+    with pytest.raises(KaryotypeError) as caught:
+        parse_karyotype(text, source="samplesheet.csv", row=7)
+    error = caught.value
+    assert isinstance(error, LenallInputError)
+    assert error.position == position and message in error.message
+    assert (error.file, error.line, error.field) == ("samplesheet.csv", 7, "karyotype")
+    assert error.hint
