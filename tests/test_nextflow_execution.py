@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nextflow_tasks import GMap, Task, evaluate, execute, read_module, stage_task, task_env
 from lenall_genomics.model import SAMPLESHEET_FILE_COLUMNS
+from nextflow_tasks import GMap, Task, evaluate, execute, read_module, stage_task, task_env
 
 pytestmark = pytest.mark.slow
 
