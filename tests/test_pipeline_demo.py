@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import importlib.util
 import re
 import shutil
 import subprocess
@@ -30,11 +29,6 @@ FIGURE1 = {  # docs/figure1.md: altered/evaluable per Figure 1 row
     "CREBBP": (2, 17), "KRAS": (1, 19), "IKZF2": (1, 17), "CRLF2 fusion": (2, 14),
     "Low hypodiploid": (8, 26), "KMT2A rearrangement": (2, 26), "BCR::ABL1": (1, 32),
 }
-# The 26 karyotypes make KMT2A evaluable only once they can be parsed (readers/karyotype.py);
-# without the ISCN parser the cohort step warns and KMT2A is evaluable where a fusion could be
-# seen (18).
-if importlib.util.find_spec("lenall_genomics.readers.karyotype") is None:
-    FIGURE1["KMT2A rearrangement"] = (2, 18)
 
 
 def lenall(*args: str) -> subprocess.CompletedProcess:
