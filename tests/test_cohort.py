@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from cohort_tables import event
+from cohort_tables import write_tsv as write_rows
 from lenall_genomics.cli import main
 from lenall_genomics.cohort import (
     build_cohort,
@@ -31,21 +33,6 @@ def variant(gene, classification, status="somatic", hgvsp="p.X1Y", flags="."):
                variant_classification=classification, status=status, t_vaf="0.41",
                flags=flags)
     return row
-
-
-def event(gene, event_type, partner=".", label=".", source="rna", confidence="."):
-    row = dict.fromkeys(EVENT_COLUMNS, ".")
-    row.update(gene=gene, event_type=event_type, partner=partner, label=label, source=source,
-               confidence=confidence)
-    return row
-
-
-def write_rows(path: Path, columns, rows) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, columns, delimiter="\t", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 @pytest.fixture

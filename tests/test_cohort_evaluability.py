@@ -4,12 +4,12 @@ segments of a panel covering CRLF2 and P2RY8."""
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 import pytest
 
+from cohort_tables import event, write_tsv
 from lenall_genomics.cohort import (
     Alteration,
     build_cohort,
@@ -24,20 +24,6 @@ from lenall_genomics.readers.panels import panel_genes
 IMPACT = "MSK-IMPACT-Heme"
 ARCHER = "Archer-FusionPlex"
 MYELOID = "RainDance-ThunderBolts-Myeloid"
-
-
-def write_tsv(path: Path, columns, rows) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, columns, delimiter="\t", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def event(gene, event_type, partner, label, source) -> dict[str, str]:
-    row = dict.fromkeys(EVENT_COLUMNS, ".")
-    row.update(gene=gene, event_type=event_type, partner=partner, label=label, source=source)
-    return row
 
 
 def cells(tables, row: str) -> dict[str, tuple[str, str]]:

@@ -3,12 +3,12 @@ reconciliation of segments, RNA, DNA SVs, karyotype and FISH per cell, and its d
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 import pytest
 
+from cohort_tables import event, write_tsv
 from lenall_genomics import cytogenetics
 from lenall_genomics.cli import main
 from lenall_genomics.cohort import build_cohort, write_cohort
@@ -25,20 +25,6 @@ def findings_file(folder: Path, *lines: str, name: str = "findings.tsv") -> Path
     path = folder / name
     path.write_text(HEADER + "".join(line + "\n" for line in lines))
     return path
-
-
-def write_tsv(path: Path, columns, rows) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, columns, delimiter="\t", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def event(gene, event_type, partner, label, source) -> dict[str, str]:
-    row = dict.fromkeys(EVENT_COLUMNS, ".")
-    row.update(gene=gene, event_type=event_type, partner=partner, label=label, source=source)
-    return row
 
 
 def ploidy_json(path: Path, **values) -> None:
