@@ -21,6 +21,21 @@ def test_maf_input_selects_the_sample_and_keeps_annotation(tmp_path):
         ("p.R175H", "TP53 R175", "driver")
 
 
+def test_maf_error_names_the_files_own_line_counting_comment_lines(tmp_path):
+    lines = (DATA / "vcf2maf_two_samples.maf").read_text().splitlines(keepends=True)
+    header = next(i for i, line in enumerate(lines) if not line.startswith("#"))
+    columns = lines[header].rstrip("\n").split("\t")
+    bad = lines[header + 2].rstrip("\n").split("\t")
+    bad[columns.index("t_alt_count")] = "seven"
+    lines[header + 2] = "\t".join(bad) + "\n"
+    maf = tmp_path / "bad.maf"
+    maf.write_text("#version 2.4\n#a second comment\n" + "".join(lines[header:]))
+    with pytest.raises(LenallInputError) as caught:
+        run_variants(bad[columns.index("Tumor_Sample_Barcode")], tmp_path / "o", maf=maf)
+    assert (caught.value.line, caught.value.field) == (5, "t_alt_count")
+    assert not (tmp_path / "o").exists() or not list((tmp_path / "o").iterdir())
+
+
 def test_maf_output_has_the_standard_columns_and_maf_alleles(tmp_path):
     run_variants("P01-T", tmp_path, vcf=DATA / "mutect2_paired_vep.vcf")
     lines = (tmp_path / "P01-T.maf").read_text().splitlines()
@@ -49,6 +64,9 @@ def test_real_vcf2maf_and_maftools_mafs(real_examples, tmp_path):
     laml = real_examples / "maf" / "maftools" / "tcga_laml.maf.gz"
     one = read_maf(laml, sample="TCGA-AB-2988")
     assert set(one["Tumor_Sample_Barcode"]) == {"TCGA-AB-2988"}
+    qc = run_variants("TCGA-AB-2988", tmp_path / "laml", "GRCh37", maf=laml)
+    assert qc["records_read"] == len(one) == len(read_rows(tmp_path / "laml" /
+                                                             "TCGA-AB-2988.variants.tsv"))
 
 
 def test_real_mutect2_vep(real_examples, tmp_path):

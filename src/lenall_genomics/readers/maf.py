@@ -186,33 +186,58 @@ _POPULATION_COLUMNS = ("gnomAD_AF", "gnomADe_AF", "gnomADg_AF", "MAX_AF", "AF_po
 
 
 class MafCalls:
-    """The rows of one sample's MAF as Calls, each carrying its Effect from the MAF columns."""
+    """The rows of one sample's MAF as Calls, each carrying its Effect from the MAF columns.
+
+    Streamed: a first pass over the text learns the barcodes (which rows are the sample's, and
+    whether a matched normal has counts), the second turns rows into Calls; memory does not grow
+    with the file, and errors name the file's own line numbers (comment lines counted)."""
 
     def __init__(self, path: str | Path, sample: str | None) -> None:
-        self.path = Path(path)
-        self.frame = read_maf(self.path, sample)
-        self.records = len(self.frame)
-        self.multiallelic_records = 0
         from collections import Counter
 
+        self.path = Path(path)
+        self.multiallelic_records = 0
         self.skipped: Counter[str] = Counter()
-        columns = self.frame.columns
-        self.tumor_name = (self.frame["Tumor_Sample_Barcode"].iloc[0]
-                           if "Tumor_Sample_Barcode" in columns and self.records else None)
-        normals = (set(self.frame["Matched_Norm_Sample_Barcode"]) - {"", "NA", "."}
-                   if "Matched_Norm_Sample_Barcode" in columns else set())
-        has_normal_counts = "n_depth" in columns and any(
-            v not in ("", ".", "NA") for v in self.frame["n_depth"])
-        self.normal_name = sorted(normals)[0] if normals and has_normal_counts else None
+        barcodes: Counter[str] = Counter()
+        with MafText(self.path) as maf:
+            column = _index_or_none(maf.columns, "Tumor_Sample_Barcode")
+            for _number, _line, fields in maf.rows():
+                barcodes[fields[column] if column is not None else ""] += 1
+        self.barcode = _chosen_barcode(self.path, sample, barcodes)
+        self.records = barcodes[self.barcode] if self.barcode is not None else sum(
+            barcodes.values())
+        self.tumor_name = self.barcode if self.barcode is not None else (
+            next(iter(barcodes)) if barcodes and column is not None else None)
+        self.normal_name = self._normal_with_counts()
+
+    def _rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """(line number, row) of the chosen sample's rows."""
+        with MafText(self.path) as maf:
+            columns = maf.columns
+            column = _index_or_none(columns, "Tumor_Sample_Barcode")
+            for number, _line, fields in maf.rows():
+                if self.barcode is None or fields[column] == self.barcode:
+                    yield number, dict(zip(columns, fields, strict=True))
+
+    def _normal_with_counts(self) -> str | None:
+        normals: set[str] = set()
+        counted = False
+        for _number, row in self._rows():
+            normals.add(row.get("Matched_Norm_Sample_Barcode", ""))
+            counted = counted or row.get("n_depth", "") not in ("", ".", "NA")
+        normals -= {"", "NA", "."}
+        return sorted(normals)[0] if normals and counted else None
 
     def __iter__(self):
         from ..genome import normalize_chrom
         from ..variants.consequence import Effect, short_hgvsp, variant_classification
         from .vcf import Call
 
-        pop_columns = [c for c in self.frame.columns if c in _POPULATION_COLUMNS
-                       or (c.startswith("gnomAD") and c.endswith("_AF"))]
-        for number, row in enumerate(self.frame.to_dict("records"), start=2):
+        pop_columns = None
+        for number, row in self._rows():
+            if pop_columns is None:
+                pop_columns = [c for c in row if c in _POPULATION_COLUMNS
+                               or (c.startswith("gnomAD") and c.endswith("_AF"))]
             start = _int(row.get("Start_Position"), self.path, number, "Start_Position")
             ref = row["Reference_Allele"] or "-"
             alt = row["Tumor_Seq_Allele2"] or "-"
@@ -236,23 +261,47 @@ class MafCalls:
             afs = [_float(row.get(c)) for c in pop_columns]
             afs = [a for a in afs if a is not None]
             call.population_af = max(afs) if afs else None
-            consequence = (row.get("Consequence") or "").replace("&", ",") or None
-            klass = row.get("Variant_Classification") or (
-                variant_classification(consequence, ref, alt) if consequence else "unannotated")
-            hgvsp = row.get("HGVSp") or None
-            short = row.get("HGVSp_Short") or short_hgvsp(hgvsp)
-            if not short and row.get("Protein_Change"):
-                short = row["Protein_Change"]
-            if not short and row.get("amino_acid_change"):
-                short = "p." + row["amino_acid_change"]
-            gene = row.get("Hugo_Symbol") or None
-            call.effect = Effect(
-                gene=None if gene in (None, "Unknown") else gene,
-                transcript=row.get("Transcript_ID") or None, consequence=consequence,
-                variant_classification=klass, hgvsc=row.get("HGVSc") or None, hgvsp=hgvsp,
-                hgvsp_short=short, exon=row.get("Exon_Number") or None,
-                impact=row.get("IMPACT") or None)
+            call.effect = _effect(row, ref, alt, Effect, short_hgvsp, variant_classification)
             yield call
+
+
+def _effect(row: dict[str, str], ref: str, alt: str, Effect, short_hgvsp, variant_classification):
+    consequence = (row.get("Consequence") or "").replace("&", ",") or None
+    klass = row.get("Variant_Classification") or (
+        variant_classification(consequence, ref, alt) if consequence else "unannotated")
+    hgvsp = row.get("HGVSp") or None
+    short = row.get("HGVSp_Short") or short_hgvsp(hgvsp)
+    if not short and row.get("Protein_Change"):
+        short = row["Protein_Change"]
+    if not short and row.get("amino_acid_change"):
+        short = "p." + row["amino_acid_change"]
+    gene = row.get("Hugo_Symbol") or None
+    return Effect(
+        gene=None if gene in (None, "Unknown") else gene,
+        transcript=row.get("Transcript_ID") or None, consequence=consequence,
+        variant_classification=klass, hgvsc=row.get("HGVSc") or None, hgvsp=hgvsp,
+        hgvsp_short=short, exon=row.get("Exon_Number") or None,
+        impact=row.get("IMPACT") or None)
+
+
+def _index_or_none(columns: list[str], name: str) -> int | None:
+    return columns.index(name) if name in columns else None
+
+
+def _chosen_barcode(path: Path, sample: str | None, barcodes: Mapping[str, int]) -> str | None:
+    """Which Tumor_Sample_Barcode's rows are the sample's: its own name, else the only barcode
+    of the file (per-sample MAFs often say TUMOR); None takes every row (no barcode column)."""
+    if sample is None or set(barcodes) <= {""}:
+        return None
+    if sample in barcodes:
+        return sample
+    if len(barcodes) == 1:
+        return next(iter(barcodes))
+    names = sorted(barcodes)
+    shown = ", ".join(names[:10]) + (" ..." if len(names) > 10 else "")
+    raise LenallInputError(f"sample '{sample}' is not a Tumor_Sample_Barcode of the MAF "
+                           f"(barcodes: {shown})", file=path, field="Tumor_Sample_Barcode",
+                           hint="give the per-sample MAF or the matching barcode")
 
 
 def _int(value: Any, path: Path, line: int, field: str) -> int | None:
