@@ -20,6 +20,10 @@ include { CLONALITY  } from './modules/local/clonality'
 include { EXPORT     } from './modules/local/export'
 include { REPORT     } from './modules/local/report'
 
+// Gathered files are passed sorted by name: the order tasks finish in is not the same between
+// runs, and an input list in another order is another task hash (-resume would re-run the step).
+def BY_NAME = { a, b -> a.name <=> b.name }
+
 def TUMOUR_DIAGNOSES = ['MM', 'B-ALL', 'BALLLP']
 // Samplesheet columns whose files a per-sample process reads (its declared input).
 def PER_SAMPLE_COLUMNS = ['vcf', 'maf', 'fusions', 'segments', 'clonotypes']
@@ -181,14 +185,13 @@ workflow LENALL {
              COPYNUMBER.out.segments, COPYNUMBER.out.events, COPYNUMBER.out.qc, PLOIDY.out.json,
              PLOIDY.out.plots, CLONOTYPES.out.tsv, CLONOTYPES.out.qc)
         .flatMap { meta, files -> files instanceof List ? files : [files] }
-        .collect()
-        .ifEmpty([])
+        .toSortedList(BY_NAME)
 
     COHORT(cohort_sheet, sheet_files, results, rows_file)
     cohort_tables = COHORT.out.alterations
         .mix(COHORT.out.evaluability, COHORT.out.frequencies, COHORT.out.ploidy,
              COHORT.out.subtypes)
-        .collect()
+        .toSortedList(BY_NAME)
     ONCOPRINT(cohort_sheet, sheet_files, cohort_tables, rows_file)
     CLONALITY(cohort_sheet, sheet_files, results)
     EXPORT(cohort_sheet, sheet_files, results, cohort_tables)
@@ -196,7 +199,7 @@ workflow LENALL {
         cohort_tables
             .mix(COHORT.out.qc, ONCOPRINT.out.plots.flatten(), CLONALITY.out.tsv,
                  CLONALITY.out.evidence, CLONALITY.out.qc, CLONALITY.out.plots, EXPORT.out.maf)
-            .collect())
+            .toSortedList(BY_NAME))
 
     VARIANTS.out.versions
         .mix(FUSIONS.out.versions, COPYNUMBER.out.versions, PLOIDY.out.versions,

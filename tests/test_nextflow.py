@@ -91,6 +91,16 @@ def test_main_nf_includes_and_calls_every_process():
         assert re.search(rf"\b{name}\s*\(", text.split("workflow", 1)[1]), f"{name} never called"
 
 
+def test_gathered_inputs_are_sorted_so_resume_keeps_cohort_tasks_cached():
+    """A list gathered from tasks comes in the order they finished; passed as is, the cohort
+    tasks' hashes would change between identical runs and -resume would re-run them."""
+    workflow = (REPO / "main.nf").read_text().split("workflow LENALL", 1)[1]
+    gathered = re.findall(r"\.(collect|toList|toSortedList)\s*\(([^)]*)\)", workflow)
+    assert gathered, "main.nf gathers no per-sample results"
+    assert all(kind == "toSortedList" and argument.strip() for kind, argument in gathered), \
+        gathered
+
+
 @pytest.mark.parametrize("name", sorted(PROCESSES))
 def test_process_calls_an_existing_subcommand_with_existing_options(name):
     process = PROCESSES[name]
