@@ -199,16 +199,26 @@ class MafCalls:
         self.multiallelic_records = 0
         self.skipped: Counter[str] = Counter()
         barcodes: Counter[str] = Counter()
+        normals: dict[str, set[str]] = {}  # barcode -> matched normals of rows with normal counts
         with MafText(self.path) as maf:
             column = _index_or_none(maf.columns, "Tumor_Sample_Barcode")
+            normal = _index_or_none(maf.columns, "Matched_Norm_Sample_Barcode")
+            depth = _index_or_none(maf.columns, "n_depth")
             for _number, _line, fields in maf.rows():
-                barcodes[fields[column] if column is not None else ""] += 1
+                barcode = fields[column] if column is not None else ""
+                barcodes[barcode] += 1
+                if normal is not None and depth is not None and \
+                        fields[depth] not in ("", ".", "NA"):
+                    normals.setdefault(barcode, set()).add(fields[normal])
         self.barcode = _chosen_barcode(self.path, sample, barcodes)
         self.records = barcodes[self.barcode] if self.barcode is not None else sum(
             barcodes.values())
         self.tumor_name = self.barcode if self.barcode is not None else (
             next(iter(barcodes)) if barcodes and column is not None else None)
-        self.normal_name = self._normal_with_counts()
+        chosen = (normals.get(self.barcode, set()) if self.barcode is not None
+                  else set().union(*normals.values()))
+        named = sorted(chosen - {"", "NA", "."})
+        self.normal_name = named[0] if named else None
 
     def _rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         """(line number, row) of the chosen sample's rows."""
@@ -218,15 +228,6 @@ class MafCalls:
             for number, _line, fields in maf.rows():
                 if self.barcode is None or fields[column] == self.barcode:
                     yield number, dict(zip(columns, fields, strict=True))
-
-    def _normal_with_counts(self) -> str | None:
-        normals: set[str] = set()
-        counted = False
-        for _number, row in self._rows():
-            normals.add(row.get("Matched_Norm_Sample_Barcode", ""))
-            counted = counted or row.get("n_depth", "") not in ("", ".", "NA")
-        normals -= {"", "NA", "."}
-        return sorted(normals)[0] if normals and counted else None
 
     def __iter__(self):
         from ..genome import normalize_chrom
