@@ -35,6 +35,13 @@ window.addEventListener("load", function () {
   document.body.setAttribute("data-figure-width", String(img.naturalWidth));
   document.body.setAttribute("data-scripts", String(
     document.querySelectorAll('script:not([type="application/json"])').length));
+  var rows = document.querySelectorAll("#samples-table tbody tr");
+  Array.prototype.filter.call(rows, function (tr) {
+    return tr.querySelector("td").textContent === "T01";
+  })[0].click();
+  var panel = document.getElementById("sample-detail");
+  document.body.setAttribute("data-picked", panel.getAttribute("data-sample") + "|" +
+    panel.querySelectorAll("table").length + "|" + panel.querySelectorAll("img").length);
 });
 </script>
 """
@@ -149,6 +156,8 @@ def test_hovering_a_cell_shows_its_details(browser: str, report: Path, tmp_path:
     assert details["vaf"] == "0.42"
     assert details["panel"] == "MSK-IMPACT-Heme"
     assert 'data-filled="true"' in dom
+    # a click on T01's row of the sample list shows its details, with its tables and genome plot
+    assert re.search(r'data-picked="([^"]*)"', dom).group(1) == "T01|4|1"  # alterations, fusions, CN events, QC; plot
 
 
 def test_screenshot_shows_the_oncoprint_colours(browser: str, report: Path, tmp_path: Path) -> None:

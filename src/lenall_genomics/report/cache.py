@@ -54,8 +54,8 @@ class FragmentCache:
         self.computed.append(sample)
         self.folder.mkdir(parents=True, exist_ok=True)
         with atomic_open(path) as handle:
-            json.dump({"key": key, "sample": sample, "fragment": fragment}, handle,
-                      sort_keys=True)
+            handle.write(json.dumps({"key": key, "sample": sample, "fragment": fragment},
+                                    sort_keys=True))
         return fragment
 
     @staticmethod

@@ -99,7 +99,7 @@ class _Reader:
             self.eval_codes.append(array("i"))
         return at
 
-    def _patient(self, name: str) -> int:
+    def patient(self, name: str) -> int:
         return self.patients.setdefault(name, len(self.patients))
 
     def alterations(self, path: Path, details: Details) -> None:
@@ -111,7 +111,7 @@ class _Reader:
                 hgvsp, vaf, panel = details(sample, gene, alteration, detail, source)
                 hit = [intern(gene), alteration, intern(klass), intern(source), hgvsp, vaf,
                        intern(panel), sample, intern(detail)]
-                key = (self.row(row), self._patient(patient))
+                key = (self.row(row), self.patient(patient))
                 self.hits.setdefault(key, []).append(hit)
 
     def evaluability(self, path: Path) -> None:
@@ -121,7 +121,7 @@ class _Reader:
                 patient, row, flag, basis = (values[i] for i in at)
                 state = (flag.strip().lower() in TRUE_WORDS, "" if missing(basis) else basis)
                 code = self.evaluated.setdefault(state, len(self.evaluated))
-                codes, p = self.eval_codes[self.row(row)], self._patient(patient)
+                codes, p = self.eval_codes[self.row(row)], self.patient(patient)
                 if p >= len(codes):
                     codes.extend([-1] * (p + 1 - len(codes)))
                 codes[p] = code

@@ -78,7 +78,7 @@ def render_report(cohort_dir: str | Path, results_dir: str | Path | None,
     subtitle = (f"{len(patients)} patients, {len(samples)} samples · genome {genome} · "
                 f"lenall-genomics {__version__}")
     with atomic_open(out) as handle:
-        handle.write(page(TITLE, subtitle, sections))
+        handle.writelines(page(TITLE, subtitle, sections))
     return out
 
 
@@ -154,8 +154,7 @@ def _sample_fragment(inputs: _Inputs, sample: str, wanted: Mapping[str, set[str]
             shown = [f"{k}: {cell_text(facts[k])}" for k in PLOIDY_CAPTION_KEYS
                      if facts.get(k) is not None and not isinstance(facts[k], (dict, list))]
             caption += (" — " + "; ".join(shown)) if shown else ""
-        figure = {"html": image(plot, f"Copy number and LOH of {sample}", caption),
-                  "path": str(plot)}
+        figure = image(plot, f"Copy number and LOH of {sample}", caption)
     return {
         "statuses": dict(sorted(digest.statuses.items())),
         "matches": matches,
@@ -417,8 +416,7 @@ def _samples(inputs: _Inputs, report_folder: Path) -> str:
             "variants": _statuses(fragment["statuses"]),
             **fragment["counts"], "ploidy": fragment["ploidy"],
         })
-    figures = sum(len(f["html"]) for s in inputs.samples
-                  if (f := inputs.fragment(s.sample)["figure"]))
+    figures = sum(len(inputs.fragment(s.sample)["figure"] or "") for s in inputs.samples)
     embed = figures <= FIGURE_BUDGET
     by_sample = inputs.grid.by_sample() if inputs.grid is not None else {}
     records = [_sample_record(inputs, s, by_sample.get(s.sample, []), embed, report_folder)
@@ -488,9 +486,11 @@ def _sample_record(inputs: _Inputs, s: Sample, alterations: list[tuple[int, int]
         tables.append(None)
     figure, shown, figure_note = fragment["figure"], "", ""
     if figure and embed:
-        shown = figure["html"]
+        shown = figure
     elif figure:
-        path = Path(os.path.relpath(figure["path"], report_folder)).as_posix()
+        plot = first_existing(inputs.file(s.sample, "genome.png"),
+                              inputs.file(s.sample, "genome.svg"))
+        path = Path(os.path.relpath(plot, report_folder)).as_posix()
         figure_note = f"Genome plot: {path} (beside this report; not embedded)."
     return [facts, tables, shown, figure_note]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from html import escape
 
 CSS = """
@@ -531,10 +532,11 @@ NAV = (("summary", "Cohort summary"), ("oncoprint", "Oncoprint"), ("ploidy", "Pl
        ("samples", "Samples"), ("parameters", "Parameters"))
 
 
-def page(title: str, subtitle: str, sections: list[str]) -> str:
-    """The whole document; `sections` are HTML fragments already escaped."""
+def page(title: str, subtitle: str, sections: Iterable[str]) -> Iterator[str]:
+    """The whole document in pieces (written as they come: the page is never one string);
+    `sections` are HTML fragments already escaped."""
     nav = "".join(f'<a href="#{anchor}">{escape(label)}</a>' for anchor, label in NAV)
-    return (
+    yield (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -543,6 +545,8 @@ def page(title: str, subtitle: str, sections: list[str]) -> str:
         "img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n"
         f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         f"<header><h1>{escape(title)}</h1><p>{escape(subtitle)}</p></header>\n"
-        f"<nav>{nav}</nav>\n<main>\n" + "\n".join(sections) + "\n</main>\n"
-        f"<script>{SCRIPT}</script>\n</body>\n</html>\n"
+        f"<nav>{nav}</nav>\n<main>\n"
     )
+    for i, part in enumerate(sections):
+        yield ("\n" if i else "") + part
+    yield f"\n</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
