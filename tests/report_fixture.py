@@ -192,22 +192,43 @@ def dump(path: Path, data: dict) -> None:
 
 
 def write_large_cohort(root: Path, patients: int) -> dict:
-    """Cohort tables for `patients` one-sample patients (no per-sample files): the size test."""
+    """Cohort tables for `patients` one-sample patients, with a subtype per patient, a
+    karyotype-only alteration in one patient in ten and a karyotype result beside a dna call in
+    another one in ten; patients whose number ends in 876 also have a fusions table and a
+    variants QC file (the other samples have no per-sample files): the size test."""
     rows = ("TP53", "TET2", "RB1", "CDKN2A/B", "CREBBP", "KRAS", "IKZF2", "IKZF1/IKZF3",
             "CRLF2 fusion", "BCR::ABL1", "KMT2A rearrangement", "Low hypodiploid")
     ids = [f"P{i:05d}" for i in range(patients)]
     cohort, results = root / "cohort", root / "samples"
     results.mkdir(parents=True, exist_ok=True)
+
+    def alteration(p: str, j: int, row: str, source: str) -> dict:
+        return {"patient": p, "sample": f"{p}T", "row": row, "gene": row.split()[0],
+                "alteration": "p.R175H", "display_class": ("missense", "truncating", "fusion")[j % 3],
+                "source": source, "detail": "vaf=0.4"}
+
+    def karyotype(i: int, j: int) -> bool:
+        return (j == 11 and i % 10 == 0) or (j == 3 and i % 10 == 2)
+
     write_tsv(cohort / "alterations.tsv", ALTERATION_COLUMNS, (
-        {"patient": p, "sample": f"{p}T", "row": row, "gene": row.split()[0],
-         "alteration": "p.R175H", "display_class": ("missense", "truncating", "fusion")[j % 3],
-         "source": "dna", "detail": "vaf=0.4"}
-        for i, p in enumerate(ids) for j, row in enumerate(rows) if (i + j) % 5 == 0))
+        alteration(p, j, row, source)
+        for i, p in enumerate(ids) for j, row in enumerate(rows)
+        for source, present in (("dna", (i + j) % 5 == 0), ("karyotype", karyotype(i, j)))
+        if present))
     write_tsv(cohort / "evaluability.tsv", EVALUABILITY_COLUMNS, (
         {"patient": p, "row": row, "evaluated": (i + j) % 7 != 0, "basis": "MSK-IMPACT-Heme"}
         for i, p in enumerate(ids) for j, row in enumerate(rows)))
     write_tsv(cohort / "frequencies.tsv", FREQUENCY_COLUMNS, (
         {"row": row, "altered": 1, "evaluable": 2, "percent": 50.0, "label": "1/2"}
         for row in rows))
+    write_tsv(cohort / "subtypes.tsv", ("patient", "subtype"), (
+        {"patient": p, "subtype": ("Ph-like", "low hypodiploid", "other")[i % 3]}
+        for i, p in enumerate(ids)))
+    for p in ids[876::1000]:
+        folder = results / f"{p}T"
+        write_tsv(folder / f"{p}T.fusions.tsv", EVENT_COLUMNS, [
+            {"gene": "CRLF2", "event_type": "fusion", "partner": "P2RY8", "label": "P2RY8::CRLF2",
+             "source": "rna", "evidence": "split_reads=12", "confidence": "high"}])
+        write_json(folder / f"{p}T.variants.qc.json", {"records_read": 7, "kept": 3})
     samples = [Sample(p, f"{p}T", "B-ALL", dna_panel="MSK-IMPACT-Heme") for p in ids]
     return {"cohort": cohort, "results": results, "samples": samples}

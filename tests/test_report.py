@@ -94,10 +94,10 @@ def test_oncoprint_cells_carry_their_details(rendered) -> None:
     assert len(data["rows"]) == 3 and len(data["patients"]) == 3
     assert all(len(codes) == 3 for codes in data["cells"])  # 3 rows x 3 patients
     status, _, hits = cell(data, "P01", "TP53")
-    # gene, alteration, class, source, HGVSp, VAF, panel, sample
+    # gene, alteration, class, source, HGVSp, VAF, panel, sample, alterations.tsv detail
     assert status == "altered"
     assert hits == [["TP53", "p.R175H", "missense", "dna", "p.Arg175His", "0.42",
-                     "MSK-IMPACT-Heme", "T01"]]
+                     "MSK-IMPACT-Heme", "T01", "somatic"]]
     _, _, fusion = cell(data, "P01", "CRLF2 fusion")
     assert fusion[0][6] == "Archer-FusionPlex" and fusion[0][3] == "rna"
     assert cell(data, "P02", "RB1")[:2] == ("not evaluated", "not on panel")
@@ -219,3 +219,85 @@ def test_adding_a_case_recomputes_only_its_fragment(tmp_path: Path, monkeypatch)
     fresh = render_report(paths["cohort"], paths["results"], samples, "GRCh38").read_bytes()
     assert cached == fresh  # the same bytes with or without the cache
     assert again != fresh  # (T02 changed in between)
+
+
+def sample_records(html: str) -> dict:
+    found = re.search(r'<script type="application/json" id="sample-details">(.*?)</script>',
+                      html, re.S)
+    return json.loads(found.group(1))
+
+
+def test_a_small_cohort_has_each_sample_s_details_inline(rendered) -> None:
+    _, html = rendered
+    assert 'id="samples-table"' in html and 'id="sample-detail"' in html
+    assert 'id="sample-details"' not in html  # no data copy of what the page already shows
+    blocks = dict(re.findall(r'<details class="sample-inline" data-sample="([^"]*)">(.*?)</details>',
+                             html, re.S))
+    assert set(blocks) == {"T01", "M01", "T02", "N01", "&lt;script&gt;alert(1)&lt;/script&gt;"}
+    t01 = blocks["T01"]
+    # its oncoprint alterations with the evidence, HGVSp and VAF behind each
+    assert ("<td>TP53</td><td>TP53</td><td>p.R175H</td><td>missense</td><td>dna</td>"
+            '<td>p.Arg175His</td><td class="num">0.42</td><td>MSK-IMPACT-Heme</td>'
+            "<td>somatic</td>") in t01
+    assert "<td>P2RY8::CRLF2</td>" in t01 and "<td>CDKN2A/B deletion</td>" in t01  # events
+    assert "<td>records_read</td>" in t01 and "max_population_af: 0.01" in t01  # all QC values
+    assert 'alt="Copy number and LOH of T01"' in t01  # its genome plot
+    assert "No fusions.tsv for this sample." in blocks["T02"]
+    assert "weak_evidence: 4" in blocks["T02"]
+
+
+def test_a_large_cohort_lists_its_samples_once_with_details_as_data(tmp_path: Path) -> None:
+    paths = fixture.write_large_cohort(tmp_path, 1000)
+    out = render_report(paths["cohort"], paths["results"], paths["samples"], "GRCh38")
+    html = out.read_text(encoding="utf-8")
+    assert '<details class="sample-inline"' not in html  # one list and one panel
+    assert html.count("<table") < 30
+    data, grid = sample_records(html), grid_data(html)
+    records = {r[0][0]: r for r in data["records"]}
+    assert len(records) == 1000 and [t[0] for t in data["layout"]["tables"]] == [
+        "Oncoprint alterations", "Fusions and rearrangements", "Copy-number events",
+        "Variants QC"]
+    facts, tables, _, _ = records["P00876T"]
+    assert facts[:3] == ["P00876T", "P00876", "B-ALL"]
+    alterations, fusions, cn_events, qc = tables
+    # alterations point into the oncoprint's data: each one is that sample's, none missed
+    hits = [grid["altered"][a][2][k] for a, k in alterations[0]]
+    expected = sum(1 for line in (paths["cohort"] / "alterations.tsv").read_text().splitlines()
+                   if "\tP00876T\t" in line)
+    assert len(hits) == alterations[1] == expected > 0
+    assert all(h[7] == "P00876T" for h in hits)
+    assert fusions == [[["P2RY8::CRLF2", "CRLF2", "P2RY8", "fusion", "rna", "split_reads=12",
+                         "high"]], 1]
+    assert cn_events is None and qc == [[["kept", "3"], ["records_read", "7"]], 2]
+    assert records["P00001T"][1][1] is None  # no fusions file: said so, not an empty table
+    again = render_report(paths["cohort"], paths["results"], paths["samples"], "GRCh38")
+    assert again.read_bytes() == html.encode("utf-8")  # deterministic, also from the cache
+
+
+def test_oncoprint_has_a_subtype_track_and_marks_cytogenetic_only_cells(tmp_path: Path) -> None:
+    paths = fixture.write_large_cohort(tmp_path, 60)
+    html = render_report(paths["cohort"], paths["results"], paths["samples"],
+                         "GRCh38").read_text(encoding="utf-8")
+    grid = grid_data(html)
+    (name, subtypes), = grid["tracks"]
+    expected = ("Ph-like", "low hypodiploid", "other")
+    assert name == "Subtype"
+    assert subtypes == [expected[int(p[1:]) % 3] for p in grid["patients"]]
+    marked = {(grid["rows"][r], grid["patients"][c]) for r, c in grid["marks"]}
+    assert marked == {("Low hypodiploid", f"P{i:05d}") for i in range(0, 60, 10)}
+    _, _, both = cell(grid, "P00002", "CDKN2A/B")  # karyotype and dna: not marked
+    assert sorted(h[3] for h in both) == ["dna", "karyotype"]
+    assert "karyotype / FISH / clinical test only" in html  # in the legend
+
+
+def test_genome_plots_past_the_budget_are_named_not_embedded(tmp_path: Path,
+                                                               monkeypatch) -> None:
+    from lenall_genomics.report import render
+
+    monkeypatch.setattr(render, "FIGURE_BUDGET", 10)
+    paths = fixture.write_cohort(tmp_path)
+    html = render_report(paths["cohort"], paths["results"], fixture.samples(tmp_path),
+                         "GRCh38").read_text(encoding="utf-8")
+    assert 'alt="Copy number and LOH of T01"' not in html
+    assert "Genome plot: ../samples/T01/T01.genome.svg (beside this report" in html
+    assert "are not embedded" in html

@@ -35,34 +35,65 @@ window.addEventListener("load", function () {
   document.body.setAttribute("data-figure-width", String(img.naturalWidth));
   document.body.setAttribute("data-scripts", String(
     document.querySelectorAll('script:not([type="application/json"])').length));
+  var rows = document.querySelectorAll("#samples-table tbody tr");
+  Array.prototype.filter.call(rows, function (tr) {
+    return tr.querySelector("td").textContent === "T01";
+  })[0].click();
+  var panel = document.getElementById("sample-detail");
+  document.body.setAttribute("data-picked", panel.getAttribute("data-sample") + "|" +
+    panel.querySelectorAll("table").length + "|" + panel.querySelectorAll("img").length);
 });
 </script>
 """
 
-# For the 10,000-patient page: load time, what a page of the per-sample table shows, search,
-# and that the canvas drew cells where the page says a patient's cell is.
+# Put first in <head> of a copy of a report: counts what the page's security policy refused
+# (a request the page tried to make).
+WATCH = """
+<script>
+window.lenallRefused = 0;
+document.addEventListener("securitypolicyviolation", function () { window.lenallRefused++; });
+</script>
+"""
+
+# For the 10,000-patient page: the time to the page's ready signal, what the oncoprint drew,
+# a page of the sample list, a search for one sample and its details, and every request made.
 LARGE_PROBE = """
 <script>
 window.addEventListener("load", function () {
-  var loaded = performance.now();
-  var body = document.body;
-  body.setAttribute("data-load-ms", String(Math.round(loaded)));
-  var files = document.getElementById("files-table").closest(".paged-table");
-  body.setAttribute("data-page-rows", files.querySelectorAll("tbody tr").length);
-  files.querySelector(".table-next").click();
-  body.setAttribute("data-second-page", files.querySelector("tbody td").textContent);
-  files.lenallFilter("P09876");
-  body.setAttribute("data-matching", files.getAttribute("data-matching"));
-  body.setAttribute("data-found", files.querySelector("tbody td").textContent);
+  var body = document.body, set = function (k, v) { body.setAttribute("data-" + k, String(v)); };
+  set("ready-at-load", body.getAttribute("data-ready") || "no");
   var grid = document.getElementById("oncoprint-grid");
+  set("columns", window.lenallOncoprint.columns + "/" + grid.getAttribute("data-columns"));
   var at = window.lenallOncoprint.point("P00000", "TP53");
   var box = grid.getBoundingClientRect(), ratio = window.devicePixelRatio || 1;
   var pixel = grid.getContext("2d").getImageData(Math.round((at[0] - box.left) * ratio),
                                                  Math.round((at[1] - box.top) * ratio), 1, 1).data;
-  body.setAttribute("data-pixel", pixel[0] + "," + pixel[1] + "," + pixel[2] + "," + pixel[3]);
+  set("pixel", pixel[0] + "," + pixel[1] + "," + pixel[2] + "," + pixel[3]);
+  var overview = document.getElementById("oncoprint-overview");
+  var all = overview.getContext("2d").getImageData(0, 0, overview.width, overview.height).data;
+  var painted = 0;
+  for (var i = 3; i < all.length; i += 4) { painted += all[i] > 0; }
+  set("overview-painted", painted);
   grid.dispatchEvent(new MouseEvent("mousemove", {bubbles: true, clientX: at[0], clientY: at[1]}));
-  body.setAttribute("data-dom-cells", String(document.querySelectorAll("#oncoprint rect, #oncoprint td").length));
-  body.setAttribute("data-elements", String(document.getElementsByTagName("*").length));
+  set("cell-patient", document.getElementById("detail-patient").textContent);
+  set("cell-subtype", document.getElementById("detail-subtype").textContent);
+  var files = document.getElementById("samples-table").closest(".paged-table");
+  set("page-rows", files.querySelectorAll("tbody tr").length);
+  files.querySelector(".table-next").click();
+  set("second-page", files.querySelector("tbody td").textContent);
+  files.querySelector("tbody tr").click();
+  set("clicked", document.getElementById("sample-detail").getAttribute("data-sample"));
+  var search = files.querySelector(".table-search");
+  search.value = "P09876T";
+  search.dispatchEvent(new Event("input"));
+  set("matching", files.getAttribute("data-matching"));
+  var detail = document.getElementById("sample-detail");
+  set("detail-sample", detail.getAttribute("data-sample"));
+  set("detail-text", detail.textContent.replace(/"/g, "'").slice(0, 2000));
+  set("detail-tables", detail.querySelectorAll("table").length);
+  set("requests", performance.getEntriesByType("resource").length);
+  set("refused", window.lenallRefused);
+  set("elements", document.getElementsByTagName("*").length);
 });
 </script>
 """
@@ -125,6 +156,8 @@ def test_hovering_a_cell_shows_its_details(browser: str, report: Path, tmp_path:
     assert details["vaf"] == "0.42"
     assert details["panel"] == "MSK-IMPACT-Heme"
     assert 'data-filled="true"' in dom
+    # a click on T01's row of the sample list shows its details, with its tables and genome plot
+    assert re.search(r'data-picked="([^"]*)"', dom).group(1) == "T01|4|1"  # alterations, fusions, CN events, QC; plot
 
 
 def test_screenshot_shows_the_oncoprint_colours(browser: str, report: Path, tmp_path: Path) -> None:
@@ -143,22 +176,37 @@ def test_screenshot_shows_the_oncoprint_colours(browser: str, report: Path, tmp_
         assert tuple(int(hex_colour[i:i + 2], 16) for i in (0, 2, 4)) in colours, display_class
 
 
-def test_a_10000_patient_report_loads_and_stays_usable(browser: str, tmp_path: Path) -> None:
+def test_a_10000_patient_report_loads_and_stays_usable(browser: str, tmp_path: Path,
+                                                        record_property) -> None:
     paths = fixture.write_large_cohort(tmp_path, 10000)
     report = render_report(paths["cohort"], paths["results"], paths["samples"], "GRCh38")
     probe = report.with_name("probe.html")
-    probe.write_text(report.read_text(encoding="utf-8").replace("</body>", LARGE_PROBE + "</body>"),
-                     encoding="utf-8")
+    html = report.read_text(encoding="utf-8")
+    probe.write_text(html.replace("<head>", "<head>" + WATCH, 1)
+                     .replace("</body>", LARGE_PROBE + "</body>"), encoding="utf-8")
     done = _run(browser, tmp_path / "profile", "--window-size=1400,1000", "--dump-dom",
                 probe.as_uri(), virtual_time=False)
     dom = done.stdout
     assert "<body" in dom, done.stderr[-2000:]
     found = dict(re.findall(r'data-([a-z-]+)="([^"]*)"', dom[dom.index("<body"):].split(">")[0]))
     size = report.stat().st_size / 1e6
-    print(f"10,000-patient report: {size:.1f} MB, loaded in {found['load-ms']} ms "
+    # Measured, not judged (the machine is shared): benchmarks/bench_report.py judges it.
+    record_property("load_ms", found["ready-ms"])
+    record_property("page_mb", f"{size:.1f}")
+    print(f"10,000-patient report: {size:.1f} MB, ready {found['ready-ms']} ms after navigation "
           f"(headless Chromium), {found['elements']} elements")
-    assert found["page-rows"] == "50"  # one page of the 10,000-row per-sample table
-    assert found["second-page"] == "P00050T"
-    assert (found["matching"], found["found"]) == ("1", "P09876T")  # search filters the rows
+    assert found["ready"] == "true" and found["ready-at-load"] == "true"
+    assert found["columns"] == "10000/10000"  # every patient is a column of the oncoprint
     assert found["pixel"] != "0,0,0,0"  # the canvas drew the cell the page locates
+    assert int(found["overview-painted"]) > 10000  # the overview strip of all patients drew
+    assert (found["cell-patient"], found["cell-subtype"]) == ("P00000", "Ph-like")
+    assert found["page-rows"] == "50"  # one page of the 10,000-sample list
+    assert found["second-page"] == "P00050T"
+    assert found["clicked"] == "P00050T"  # a click on a row shows that sample
+    assert found["matching"] == "1"  # search filters the list ...
+    assert found["detail-sample"] == "P09876T"  # ... and shows the one sample left
+    text = found["detail-text"]
+    assert "Oncoprint alterations" in text and "P2RY8::CRLF2" in text and "records_read" in text
+    assert int(found["detail-tables"]) == 3  # alterations, fusions, variants QC
+    assert (found["requests"], found["refused"]) == ("0", "0")  # nothing asked of any network
     assert int(found["elements"]) < 5000  # no element per sample or per cell

@@ -55,6 +55,9 @@ CLONOTYPE_COLUMNS = ("clone_id", "locus", "v_gene", "j_gene", "cdr3_nt", "cdr3_a
 ALTERATION_COLUMNS = ("patient", "sample", "row", "gene", "alteration", "display_class",
                       "source", "detail")
 EVALUABILITY_COLUMNS = ("patient", "row", "evaluated", "basis")
+# Alteration sources that are not sequencing: a cell altered only by these is marked as such on
+# the oncoprints (figure and report).
+CYTOGENETIC_SOURCES = frozenset({"karyotype", "clinical"})
 FREQUENCY_COLUMNS = ("row", "altered", "evaluable", "percent", "label")
 DISPLAY_CLASSES = (
     "missense", "truncating", "inframe", "splice", "insertion", "deletion", "cn_loss",

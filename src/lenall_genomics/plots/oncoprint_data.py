@@ -24,13 +24,12 @@ from ..cohort import (
     select_columns,
 )
 from ..errors import LenallInputError
-from ..model import ALTERATION_COLUMNS, EVALUABILITY_COLUMNS, Sample
+from ..model import ALTERATION_COLUMNS, CYTOGENETIC_SOURCES, EVALUABILITY_COLUMNS, Sample
 from .oncoprint import OncoprintData
 
 MAF_REQUIRED = ("Hugo_Symbol", "Variant_Classification", "Tumor_Sample_Barcode")
 MAF_TOP_GENES = 20
 CENTRE_COLUMNS = ("centre", "center", "site", "institution")
-CYTOGENETIC_SOURCES = {"karyotype", "clinical"}  # cells only these altered get a mark
 
 
 # --- small readers ------------------------------------------------------------------------------

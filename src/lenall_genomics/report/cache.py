@@ -20,6 +20,7 @@ from .. import __version__
 from ..writers import atomic_open
 
 FOLDER = ".report-fragments"
+FORMAT = 2  # what a fragment holds; a stored fragment of another format is recomputed
 CHUNK = 1 << 20
 
 
@@ -43,7 +44,7 @@ class FragmentCache:
     def get(self, sample: str, facts: Any, files: Iterable[Path | None],
             compute: Callable[[], dict]) -> dict:
         key = hashlib.sha256(json.dumps(
-            [__version__, sample, facts, [(p.name if p else "-", file_digest(p)) for p in files]],
+            [__version__, FORMAT, sample, facts, [(p.name if p else "-", file_digest(p)) for p in files]],
             sort_keys=True, default=str).encode("utf-8")).hexdigest()
         path = self.folder / (hashlib.sha256(sample.encode("utf-8")).hexdigest()[:24] + ".json")
         stored = self._read(path)
@@ -53,8 +54,8 @@ class FragmentCache:
         self.computed.append(sample)
         self.folder.mkdir(parents=True, exist_ok=True)
         with atomic_open(path) as handle:
-            json.dump({"key": key, "sample": sample, "fragment": fragment}, handle,
-                      sort_keys=True)
+            handle.write(json.dumps({"key": key, "sample": sample, "fragment": fragment},
+                                    sort_keys=True))
         return fragment
 
     @staticmethod

@@ -7,6 +7,7 @@ The same inputs give the same bytes (no dates, sorted rows).
 
 from __future__ import annotations
 
+import os
 import platform
 import re
 from collections import Counter
@@ -18,13 +19,12 @@ from typing import Any
 from .. import __version__
 from ..model import (
     ALTERATION_COLUMNS,
-    EVALUABILITY_COLUMNS,
+    EVENT_COLUMNS,
     FREQUENCY_COLUMNS,
     Sample,
 )
 from ..results import (
     ResultFiles,
-    Table,
     TableRows,
     index_results,
     missing,
@@ -35,6 +35,7 @@ from ..writers import atomic_open
 from . import grid as oncogrid
 from .cache import FragmentCache
 from .fragments import (
+    PAGE_ROWS,
     cell_text,
     esc,
     first_existing,
@@ -70,13 +71,14 @@ def render_report(cohort_dir: str | Path, results_dir: str | Path | None,
         _subtypes(inputs),
         _clonality(inputs),
         _qc(inputs),
+        _samples(inputs, out.parent),
         _parameters(inputs, params),
     ]
     patients = {s.patient for s in samples}
     subtitle = (f"{len(patients)} patients, {len(samples)} samples · genome {genome} · "
                 f"lenall-genomics {__version__}")
     with atomic_open(out) as handle:
-        handle.write(page(TITLE, subtitle, sections))
+        handle.writelines(page(TITLE, subtitle, sections))
     return out
 
 
@@ -90,8 +92,10 @@ class _Inputs:
         self.genome = genome
         self.samples = sorted(samples, key=lambda s: (s.patient, s.sample))
         self.by_id = {s.sample: s for s in samples}
-        self.alterations = read_optional_table(cohort / "alterations.tsv", ALTERATION_COLUMNS)
-        self.evaluability = read_optional_table(cohort / "evaluability.tsv", EVALUABILITY_COLUMNS)
+        # The two cohort-wide tables (a row per alteration, a row per patient and row) are read
+        # row by row where used, never held as rows.
+        self.alterations = _existing(cohort / "alterations.tsv")
+        self.evaluability = _existing(cohort / "evaluability.tsv")
         self.frequencies = read_optional_table(cohort / "frequencies.tsv", FREQUENCY_COLUMNS)
         self.ploidy = read_optional_table(cohort / "ploidy.tsv")
         self.subtypes = read_optional_table(cohort / "subtypes.tsv")
@@ -100,6 +104,7 @@ class _Inputs:
         self._wanted = _wanted_variants(self.alterations)
         self.fragments = fragments
         self._fragments: dict[str, dict] = {}
+        self.grid: oncogrid.Grid | None = None  # filled by the oncoprint section
         self.variant_thresholds: dict[str, list[str]] = {}  # filled by the QC section
 
     def file(self, sample: str, suffix: str) -> Path | None:
@@ -156,6 +161,8 @@ def _sample_fragment(inputs: _Inputs, sample: str, wanted: Mapping[str, set[str]
         "counts": {"fusion events": _row_count(inputs.file(sample, "fusions.tsv")),
                    "CN events": _row_count(inputs.file(sample, "cn_events.tsv")),
                    "segments": _row_count(inputs.file(sample, "segments.tsv"))},
+        "fusions": _first_rows(inputs.file(sample, "fusions.tsv")),
+        "cn_events": _first_rows(inputs.file(sample, "cn_events.tsv")),
         "ploidy": "yes" if inputs.file(sample, "ploidy.json") else "-",
         "qc": read_json(inputs.file(sample, "variants.qc.json")),
         "figure": figure,
@@ -175,11 +182,20 @@ def short_hgvsp(hgvsp: str) -> str:
     return _THREE_RE.sub(lambda m: _THREE[m.group(0)], text)
 
 
-def _wanted_variants(alterations: Table | None) -> dict[str, dict[str, set[str]]]:
+def _existing(path: Path) -> Path | None:
+    return path if path.is_file() else None
+
+
+def _wanted_variants(alterations: Path | None) -> dict[str, dict[str, set[str]]]:
     """sample -> gene -> alterations the oncoprint shows (their variant is looked up)."""
     wanted: dict[str, dict[str, set[str]]] = {}
-    for rec in alterations.rows if alterations else []:
-        wanted.setdefault(rec["sample"], {}).setdefault(rec["gene"], set()).add(rec["alteration"])
+    if alterations is None:
+        return wanted
+    with TableRows(alterations, ALTERATION_COLUMNS) as table:
+        at = [table.columns.index(c) for c in ("sample", "gene", "alteration")]
+        for values in table.lists():
+            sample, gene, alteration = (values[i] for i in at)
+            wanted.setdefault(sample, {}).setdefault(gene, set()).add(alteration)
     return wanted
 
 
@@ -274,17 +290,22 @@ def _oncoprint(inputs: _Inputs) -> str:
         body.append(note("alterations.tsv and evaluability.tsv were not found in the cohort folder."))
     else:
         built = oncogrid.build_grid(inputs.alterations, inputs.evaluability, inputs.frequencies,
-                                    inputs.cell_details)
-        classes = sorted({h.display_class for c in built.cells.values() for h in c.hits})
-        fields = ("patient", "gene", "alteration", "hgvsp", "vaf", "source", "panel", "status")
-        labels = {"hgvsp": "HGVSp", "vaf": "VAF"}
+                                    inputs.cell_details, inputs.subtypes)
+        inputs.grid = built
+        classes = sorted({h[oncogrid.CLASS_AT] for hits in built.hits.values() for h in hits})
+        labels = {"hgvsp": "HGVSp", "vaf": "VAF", "source": "Evidence"}
         detail_rows = "".join(f'<dt>{esc(labels.get(f, f.capitalize()))}</dt>'
-                              f'<dd id="detail-{f}">-</dd>' for f in fields)
+                              f'<dd id="detail-{f}">-</dd>' for f in DETAIL_FIELDS)
         body += [
             "<p>Hover over or click a cell, or focus the grid and use the arrow keys, to see its "
-            "details. Rows are genes or events, columns are patients; the right-hand label is "
-            "altered/evaluable. Narrow the columns to see more patients at once.</p>",
-            oncogrid.legend(classes),
+            "details; 'Evidence' is what decided the cell (dna, rna, dna_cn, dna_sv, karyotype, "
+            "clinical) and a white dot marks cells that only karyotype or clinical testing "
+            "altered. Rows are genes or events, columns are patients; the right-hand label is "
+            "altered/evaluable. The overview strip above the grid shows the whole cohort (each "
+            "pixel column a bin of adjacent patients, shaded by the share altered): click or "
+            "drag in it to move the grid there. Narrow the columns to see more patients at "
+            "once.</p>",
+            oncogrid.legend(classes, marks=bool(built.cytogenetic_only())),
             '<div class="oncoprint-layout">',
             f'<div class="grid-wrap">{oncogrid.render_grid(built)}</div>',
             json_script(oncogrid.grid_data(built), "oncoprint-data"),
@@ -299,15 +320,19 @@ def _oncoprint(inputs: _Inputs) -> str:
     return section("oncoprint", "Oncoprint", body)
 
 
+DETAIL_FIELDS = ("patient", "subtype", "gene", "alteration", "hgvsp", "vaf", "source", "detail",
+                 "panel", "status")
+
+
 def _ploidy(inputs: _Inputs) -> str:
     body = []
     if inputs.ploidy is None:
         body.append(note("ploidy.tsv was not found in the cohort folder."))
     else:
         body.append(table(inputs.ploidy.columns, inputs.ploidy.rows, table_id="ploidy-table"))
-    figures = [f for s in inputs.samples if (f := inputs.fragment(s.sample)["figure"])]
-    body.append("<h3>Per-sample genome plots</h3>")
-    body.append('<div class="figures">' + "\n".join(figures) + "</div>" if figures
+    plots = sum(1 for s in inputs.samples if inputs.fragment(s.sample)["figure"])
+    body.append(note(f"{plots} per-sample genome plots (copy number and LOH): each is shown in "
+                     "its sample's details (section Samples).") if plots
                 else note("No per-sample genome plots were found."))
     return section("ploidy", "Ploidy", body)
 
@@ -353,23 +378,11 @@ def _clonality(inputs: _Inputs) -> str:
 
 
 def _qc(inputs: _Inputs) -> str:
-    files = []
-    qc_rows, all_rows, thresholds = [], [], {}
+    qc_rows, thresholds = [], {}
     for s in inputs.samples:
-        fragment = inputs.fragment(s.sample)
-        statuses = fragment["statuses"]
-        files.append({
-            "sample": s.sample, "patient": s.patient, "diagnosis": s.diagnosis,
-            "DNA panel": s.dna_panel or "", "RNA panel": s.rna_panel or "",
-            "variants": ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())) or "-",
-            **fragment["counts"], "ploidy": fragment["ploidy"],
-        })
-        qc = fragment["qc"]
+        qc = inputs.fragment(s.sample)["qc"]
         if isinstance(qc, Mapping):
             qc_rows.append({"sample": s.sample, **_qc_view(qc)})
-            all_rows += [{"sample": s.sample, "key": str(k), "value": v}
-                         for k, v in sorted(qc.items(), key=lambda kv: str(kv[0]))
-                         if k not in ("thresholds", "sample")]
             if isinstance(qc.get("thresholds"), Mapping):
                 thresholds.setdefault(cell_text(qc["thresholds"]), []).append(s.sample)
     inputs.variant_thresholds = thresholds
@@ -379,16 +392,148 @@ def _qc(inputs: _Inputs) -> str:
             "confirmation, as reported by the variants step.</p>",
             table(columns, qc_rows, table_id="qc-table") if qc_rows
             else note("No variants.qc.json files were found."),
-            "<details><summary>All values of the variants QC files</summary>",
-            table(("sample", "key", "value"), all_rows), "</details>",
-            "<h3>Results per sample</h3>",
-            table(FILES_COLUMNS, files, table_id="files-table")]
+            note("All values of the variants QC files are in each sample's details "
+                 "(section Samples).")]
     if inputs.results.duplicates:
         listed = "; ".join(f"{name}: {', '.join(str(p) for p in paths)}"
                            for name, paths in sorted(inputs.results.duplicates.items()))
         body.append(f'<p class="warn">Files found more than once (the first was used): '
                     f"{esc(listed)}</p>")
     return section("qc", "Per-sample QC", body)
+
+
+def _samples(inputs: _Inputs, report_folder: Path) -> str:
+    """One paged, searchable list of the samples and one details panel: a sample's details
+    (its oncoprint alterations, events, QC values, genome plot) are HTML built here, put in the
+    page once, and shown only when the sample is picked. A small cohort has them inline as
+    <details> elements (readable without the script); a larger one as one JSON list."""
+    files = []
+    for s in inputs.samples:
+        fragment = inputs.fragment(s.sample)
+        files.append({
+            "sample": s.sample, "patient": s.patient, "diagnosis": s.diagnosis,
+            "DNA panel": s.dna_panel or "", "RNA panel": s.rna_panel or "",
+            "variants": _statuses(fragment["statuses"]),
+            **fragment["counts"], "ploidy": fragment["ploidy"],
+        })
+    figures = sum(len(inputs.fragment(s.sample)["figure"] or "") for s in inputs.samples)
+    embed = figures <= FIGURE_BUDGET
+    by_sample = inputs.grid.by_sample() if inputs.grid is not None else {}
+    records = [_sample_record(inputs, s, by_sample.get(s.sample, []), embed, report_folder)
+               for s in inputs.samples]
+    body = ["<p>Search for a sample, patient, diagnosis or panel, and click a row to see that "
+            "sample's details below: its oncoprint alterations with the evidence behind each, "
+            "fusions and rearrangements, copy-number events, every value of its variants QC file "
+            "and its genome plot.</p>",
+            table(FILES_COLUMNS, files, table_id="samples-table")]
+    if not embed:
+        body.append(note(f"The per-sample genome plots ({figures / 1e6:.0f} MB) are not embedded "
+                         f"(more than {FIGURE_BUDGET / 1e6:.0f} MB): each sample's details name "
+                         "its plot file."))
+    body.append('<div id="sample-detail" data-sample=""><p class="note">Pick a sample in the '
+                "table to see its details.</p></div>")
+    if len(records) <= PAGE_ROWS:
+        body += [f'<details class="sample-inline" data-sample="{esc(s.sample)}"><summary>'
+                 f"{esc(s.sample)}</summary>{sample_html(record, inputs.grid)}</details>"
+                 for s, record in zip(inputs.samples, records, strict=True)]
+    else:
+        body.append(json_script({"layout": SAMPLE_LAYOUT, "records": records},
+                                "sample-details"))
+    return section("samples", "Samples", body)
+
+
+FIGURE_BUDGET = 24_000_000  # characters of embedded genome plots; past it none is embedded
+DETAIL_ROWS = PAGE_ROWS  # rows of one table in a sample's details (the file has them all)
+DETAIL_EVENT_COLUMNS = ("label", "gene", "partner", "event_type", "source", "evidence",
+                        "confidence")
+ALTERATION_DETAIL_COLUMNS = ("row", "gene", "alteration", "class", "evidence", "HGVSp", "VAF",
+                             "panel", "detail")
+# A sample's details as data: the page's script and `sample_html` show the same record.
+SAMPLE_LAYOUT = {
+    "facts": ("sample", "patient", "diagnosis", "DNA panel", "RNA panel", "variants"),
+    "tables": (("Oncoprint alterations", ALTERATION_DETAIL_COLUMNS, "alterations.tsv"),
+               ("Fusions and rearrangements", DETAIL_EVENT_COLUMNS, "fusions.tsv"),
+               ("Copy-number events", DETAIL_EVENT_COLUMNS, "cn_events.tsv"),
+               ("Variants QC", ("key", "value"), "variants.qc.json")),
+    "rows": DETAIL_ROWS,
+}
+
+
+def _statuses(statuses: Mapping[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())) or "-"
+
+
+def _sample_record(inputs: _Inputs, s: Sample, alterations: list[tuple[int, int]], embed: bool,
+                   report_folder: Path) -> list:
+    """[facts, tables ([rows as text, row count] or None when the file is absent), figure HTML,
+    figure note]. The sample's oncoprint alterations are [altered entry, hit] pairs into the
+    oncoprint's data (each alteration is in the page once)."""
+    fragment = inputs.fragment(s.sample)
+    facts = [s.sample, s.patient, s.diagnosis, s.dna_panel or "-", s.rna_panel or "-",
+             _statuses(fragment["statuses"])]
+    tables: list[list | None] = [[[list(at) for at in alterations[:DETAIL_ROWS]],
+                                  len(alterations)]]
+    for key in ("fusions", "cn_events"):
+        rows, total = fragment[key]
+        tables.append(None if total is None else
+                      [[[cell_text(r.get(c)) for c in DETAIL_EVENT_COLUMNS] for r in rows], total])
+    qc = fragment["qc"]
+    if isinstance(qc, Mapping):
+        values = [[str(k), cell_text(v)] for k, v in sorted(qc.items(), key=lambda kv: str(kv[0]))
+                  if k != "sample"]
+        tables.append([values[:DETAIL_ROWS], len(values)])
+    else:
+        tables.append(None)
+    figure, shown, figure_note = fragment["figure"], "", ""
+    if figure and embed:
+        shown = figure
+    elif figure:
+        plot = first_existing(inputs.file(s.sample, "genome.png"),
+                              inputs.file(s.sample, "genome.svg"))
+        path = Path(os.path.relpath(plot, report_folder)).as_posix()
+        figure_note = f"Genome plot: {path} (beside this report; not embedded)."
+    return [facts, tables, shown, figure_note]
+
+
+def sample_html(record: Sequence, grid: oncogrid.Grid | None) -> str:
+    """A sample's details as HTML (what the page's script builds from the same record)."""
+    facts, tables, figure, figure_note = record
+    altered = list(grid.hits.items()) if grid is not None and tables[0][0] else []
+    tables = [[[_alteration_row(grid, altered, a, k) for a, k in tables[0][0]], tables[0][1]],
+              *tables[1:]]
+    parts = [f'<h3 class="sample-title">{esc(facts[0])}</h3><dl class="sample-facts">'
+             + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>"
+                       for k, v in zip(SAMPLE_LAYOUT["facts"], facts, strict=True)) + "</dl>"]
+    for (title, columns, name), found in zip(SAMPLE_LAYOUT["tables"], tables, strict=True):
+        parts.append(f"<h4>{esc(title)}</h4>")
+        if found is None:
+            parts.append(note(f"No {name} for this sample."))
+            continue
+        rows, total = found
+        parts.append(table(columns, [dict(zip(columns, r, strict=True)) for r in rows]))
+        if total > len(rows):
+            parts.append(note(f"The first {len(rows)} of {total} rows; {name} has them all."))
+    parts.append(figure or (note(figure_note) if figure_note else ""))
+    return "".join(parts)
+
+
+def _alteration_row(grid: oncogrid.Grid, altered: Sequence, a: int, k: int) -> list[str]:
+    (r, _), hits = altered[a]
+    hit = hits[k]
+    return [grid.rows[r], *hit[:7], hit[8]]
+
+
+def _first_rows(path: Path | None) -> tuple[list[dict[str, str]], int | None]:
+    """The first DETAIL_ROWS rows of an events table (its shown columns) and its row count."""
+    if path is None or not path.is_file():
+        return [], None
+    rows, total = [], 0
+    with TableRows(path) as found:
+        for rec in found.dicts():
+            total += 1
+            if total <= DETAIL_ROWS:
+                rows.append({c: rec.get(c, "") for c in EVENT_COLUMNS})
+    return rows, total
 
 
 FILES_COLUMNS = ("sample", "patient", "diagnosis", "DNA panel", "RNA panel", "variants",
@@ -437,8 +582,8 @@ def _parameters(inputs: _Inputs, params: Mapping[str, Any]) -> str:
         except metadata.PackageNotFoundError:
             versions.append({"software": name, "version": "not installed"})
     notes = []
-    for table_ in _tables(inputs):
-        notes += [{"file": table_.path.name, "note": c} for c in table_.comments]
+    for path, comments in _tables(inputs):
+        notes += [{"file": path.name, "note": c} for c in comments]
     thresholds = inputs.variant_thresholds
     threshold_rows = [{"samples": ", ".join(samples), "thresholds": text}
                       for text, samples in sorted(thresholds.items())]
@@ -452,9 +597,12 @@ def _parameters(inputs: _Inputs, params: Mapping[str, Any]) -> str:
     return section("parameters", "Parameters, genome build and versions", body)
 
 
-def _tables(inputs: _Inputs) -> Iterable[Table]:
-    for found in (inputs.alterations, inputs.evaluability, inputs.frequencies, inputs.ploidy,
-                  inputs.subtypes, inputs.clonality, inputs.evidence):
+def _tables(inputs: _Inputs) -> Iterable[tuple[Path, Sequence[str]]]:
+    for path in (inputs.alterations, inputs.evaluability):
+        if path is not None:
+            with TableRows(path) as found:
+                yield path, found.comments
+    for found in (inputs.frequencies, inputs.ploidy, inputs.subtypes, inputs.clonality,
+                  inputs.evidence):
         if found is not None:
-            yield found
-
+            yield found.path, found.comments

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from html import escape
 
 CSS = """
@@ -43,6 +44,15 @@ tr.wide td { color: var(--muted); font-size: 12px; max-width: 90em; overflow-wra
 .legend { display: flex; flex-wrap: wrap; gap: 10px; margin: 8px 0; font-size: 12px; }
 .legend span.swatch { display: inline-block; width: 12px; height: 12px; margin-right: 4px;
                       vertical-align: -2px; border: 1px solid #999; }
+.legend span.swatch.mark { background: radial-gradient(circle, #fff 30%, #8c510a 35%); }
+#oncoprint-overview { display: block; width: 100%; cursor: pointer; margin-bottom: 4px; }
+#samples-table tbody tr:not(.wide) { cursor: pointer; }
+#samples-table tbody tr:not(.wide):hover td { background: var(--band); }
+#sample-detail { border: 1px solid var(--line); padding: 6px 12px; margin: 8px 0; }
+.sample-facts { display: grid; grid-template-columns: auto 1fr; gap: 2px 10px; }
+.sample-facts dt { font-weight: 600; color: var(--muted); }
+.sample-facts dd { margin: 0; }
+h4 { font-size: 14px; margin: 12px 0 4px; }
 figure { margin: 8px 0 16px; }
 figure img { max-width: 100%; height: auto; border: 1px solid var(--line); }
 figcaption { color: var(--muted); font-size: 12px; }
@@ -57,7 +67,8 @@ SCRIPT = """
   function readData(element) { return element ? JSON.parse(element.textContent) : null; }
 
   // --- the oncoprint: drawn on one canvas, only the columns in view -------------------------
-  var fields = ["patient", "gene", "alteration", "hgvsp", "vaf", "source", "panel", "status"];
+  var fields = ["patient", "subtype", "gene", "alteration", "hgvsp", "vaf", "source", "detail",
+                "panel", "status"];
   var grid = readData(document.getElementById("oncoprint-data"));
   var canvas = document.getElementById("oncoprint-grid");
   var panel = document.getElementById("cell-details");
@@ -72,8 +83,12 @@ SCRIPT = """
     var g = grid.geometry, nRows = grid.rows.length, nCols = grid.patients.length;
     var trackPalette = ["#8dd3c7", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69",
                         "#fccde5", "#bc80bd", "#ccebc5", "#ffed6f"];
-    var altered = {};
-    grid.altered.forEach(function (a) { altered[a[0] * nCols + a[1]] = a[2]; });
+    var altered = new Map(), marked = new Set();
+    grid.altered.forEach(function (a) { altered.set(a[0] * nCols + a[1], a[2]); });
+    grid.marks.forEach(function (m) { marked.add(m[0] * nCols + m[1]); });
+    var subtypeTrack = null;
+    grid.tracks.forEach(function (t) { if (t[0] === "Subtype") { subtypeTrack = t[1]; } });
+    var overview = document.getElementById("oncoprint-overview"), bins = null;
     var rowIndex = {}, colIndex = {};
     grid.rows.forEach(function (r, i) { rowIndex[r] = i; });
     grid.patients.forEach(function (p, i) { colIndex[p] = i; });
@@ -126,12 +141,17 @@ SCRIPT = """
           ctx.fillRect(x, t - tracks.length * 14 + k * 14, cellW, 12);
         }
         for (var r = 0; r < nRows; r++) {
-          var y = t + r * (g.cell_h + g.gap), hits = altered[r * nCols + c];
+          var y = t + r * (g.cell_h + g.gap), hits = altered.get(r * nCols + c);
           if (hits) {
             var stripe = g.cell_h / hits.length;
             for (var h = 0; h < hits.length; h++) {
               ctx.fillStyle = grid.colours.classes[hits[h][2]] || "#8c510a";
               ctx.fillRect(x, y + h * stripe, cellW, stripe);
+            }
+            if (marked.has(r * nCols + c) && cellW >= 4) {
+              ctx.fillStyle = "#ffffff"; ctx.beginPath();
+              ctx.arc(x + cellW / 2, y + g.cell_h / 2, Math.min(cellW, g.cell_h) / 5, 0, 7);
+              ctx.fill();
             }
           } else {
             var state = grid.states[grid.cells[r][c]][0];
@@ -155,6 +175,93 @@ SCRIPT = """
         ctx.textAlign = "end"; ctx.fillText(grid.rows[rr], left - 6, yy);
         ctx.textAlign = "start"; ctx.fillText(grid.labels[rr], view - right + 6, yy);
       }
+      drawOverview();
+    }
+    // The whole cohort in the overview strip: one bin of adjacent columns per pixel column,
+    // each row shaded by its share of altered patients in the bin (in its commonest class).
+    function binOverview(width) {
+      var n = Math.max(1, Math.min(nCols, Math.floor(width))), kinds = [];
+      grid.states.forEach(function (st, i) {
+        kinds[i] = st[0] === "altered" ? 0 : (st[0] === "not altered" ? 1 : 2);
+      });
+      var fills = [];
+      for (var r = 0; r < nRows; r++) {
+        var codes = grid.cells[r], row = [];
+        for (var b = 0; b < n; b++) {
+          var c0 = Math.floor(b * nCols / n), c1 = Math.floor((b + 1) * nCols / n);
+          var counts = [0, 0, 0], classes = {}, best = null;
+          for (var c = c0; c < c1; c++) {
+            var kind = kinds[codes[c]];
+            counts[kind]++;
+            if (kind === 0) {
+              var k = altered.get(r * nCols + c)[0][2];
+              classes[k] = (classes[k] || 0) + 1;
+              if (best === null || classes[k] > classes[best]) { best = k; }
+            }
+          }
+          if (counts[0]) {
+            row.push([grid.colours.classes[best] || "#8c510a",
+                      0.3 + 0.7 * counts[0] / (counts[0] + counts[1])]);
+          } else {
+            row.push([counts[1] ? grid.colours.evaluated : grid.colours.not_evaluated, 1]);
+          }
+        }
+        fills.push(row);
+      }
+      return {n: n, fills: fills};
+    }
+    function overviewGeometry() {
+      var width = overview.clientWidth || scroller.clientWidth || 600;
+      var rowH = Math.max(2, Math.min(6, Math.floor(120 / Math.max(1, nRows))));
+      return {width: width, plot: Math.max(1, width - left - right), rowH: rowH,
+              height: nRows * rowH + 4};
+    }
+    function paintBins(o, ratio) {  // once per width: scrolling only moves the frame
+      var sheet = document.createElement("canvas");
+      sheet.width = Math.round(o.width * ratio); sheet.height = Math.round(o.height * ratio);
+      var ctx = sheet.getContext("2d"), w = o.plot / bins.n;
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      for (var r = 0; r < nRows; r++) {
+        for (var b = 0; b < bins.n; b++) {
+          var fill = bins.fills[r][b];
+          ctx.globalAlpha = fill[1]; ctx.fillStyle = fill[0];
+          ctx.fillRect(left + b * w, 2 + r * o.rowH, Math.max(w, 1), o.rowH - (o.rowH > 3 ? 1 : 0));
+        }
+      }
+      return sheet;
+    }
+    function drawOverview() {
+      if (!overview || !overview.getContext) { return; }
+      var o = overviewGeometry(), ratio = window.devicePixelRatio || 1;
+      if (!bins || bins.width !== o.plot) {
+        bins = binOverview(o.plot); bins.width = o.plot;
+        overview.width = Math.round(o.width * ratio); overview.style.width = o.width + "px";
+        overview.height = Math.round(o.height * ratio); overview.style.height = o.height + "px";
+        bins.sheet = paintBins(o, ratio);
+      }
+      var ctx = overview.getContext("2d");
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, overview.width, overview.height);
+      ctx.drawImage(bins.sheet, 0, 0);
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      var shown = (canvas.getBoundingClientRect().width - left - right) / pitch();
+      var x0 = left + firstColumn() / nCols * o.plot;
+      ctx.strokeStyle = "#000"; ctx.lineWidth = 1.5;
+      ctx.strokeRect(x0, 1, Math.max(2, Math.min(shown, nCols) / nCols * o.plot), o.height - 2);
+    }
+    function moveTo(clientX) {
+      var o = overviewGeometry(), box = overview.getBoundingClientRect();
+      var c = Math.floor((clientX - box.left - left) / o.plot * nCols);
+      c = Math.min(nCols - 1, Math.max(0, c));
+      var view = canvas.getBoundingClientRect().width - left - right;
+      scroller.scrollLeft = Math.max(0, c * pitch() - view / 2);
+      draw();
+    }
+    if (overview) {
+      var dragging = false;
+      overview.addEventListener("mousedown", function (e) { dragging = true; moveTo(e.clientX); });
+      overview.addEventListener("mousemove", function (e) { if (dragging) { moveTo(e.clientX); } });
+      window.addEventListener("mouseup", function () { dragging = false; });
     }
     function join(values) {
       var seen = [];
@@ -162,13 +269,16 @@ SCRIPT = """
       return seen.join("; ");
     }
     function details(r, c) {
-      var hits = altered[r * nCols + c] || [], state = grid.states[grid.cells[r][c]];
+      var hits = altered.get(r * nCols + c) || [], state = grid.states[grid.cells[r][c]];
       var pick = function (i) { return join(hits.map(function (h) { return h[i]; })); };
       return {
-        patient: grid.patients[c], row: grid.rows[r], status: state[0],
+        patient: grid.patients[c], row: grid.rows[r],
+        status: state[0] + (marked.has(r * nCols + c) ? " (karyotype / clinical test only)" : ""),
+        subtype: subtypeTrack ? subtypeTrack[c] : "",
         gene: pick(0) || grid.rows[r],
         alteration: join(hits.map(function (h) { return h[1] + " (" + h[2] + ")"; })) || state[0],
-        hgvsp: pick(4), vaf: pick(5), source: pick(3), panel: pick(6) || state[1]
+        hgvsp: pick(4), vaf: pick(5), source: pick(3), detail: pick(8),
+        panel: pick(6) || state[1]
       };
     }
     function show(r, c) {
@@ -242,7 +352,9 @@ SCRIPT = """
               box.top + top() + r * (g.cell_h + g.gap) + g.cell_h / 2];
     };
     api.details = function (patient, row) { return details(rowIndex[row], colIndex[patient]); };
+    api.columns = nCols;
     resize();
+    canvas.setAttribute("data-drawn", "true");
   }
 
   // --- long tables: paged and searched from their data, one page of rows in the DOM ----------
@@ -264,6 +376,7 @@ SCRIPT = """
       body.textContent = "";
       rows.forEach(function (i) {
         var tr = document.createElement("tr");
+        tr.setAttribute("data-row", String(i));
         data.narrow.forEach(function (col) {
           var td = document.createElement("td");
           td.textContent = col[i];
@@ -285,9 +398,11 @@ SCRIPT = """
         " of " + shown.length + (shown.length < n ? " (" + n + " in all)" : "") : "no matching rows";
       box.setAttribute("data-shown", String(rows.length));
       box.setAttribute("data-matching", String(shown.length));
+      box.dispatchEvent(new CustomEvent("lenall-rendered", {detail: {rows: rows}}));
     }
     function filter(query) {
       var q = query.trim().toLowerCase();
+      box.setAttribute("data-query", q);
       shown = [];
       for (var i = 0; i < n; i++) { if (!q || haystack[i].indexOf(q) >= 0) { shown.push(i); } }
       page = 0; render();
@@ -302,19 +417,126 @@ SCRIPT = """
       if ((page + 1) * size < shown.length) { page++; render(); }
     });
     box.lenallFilter = filter;
+    box.lenallPage = function () { return page; };
     filter("");
   });
+
+  // --- per-sample details: built once by the report, put in the panel when picked -----------
+  var samplePanel = document.getElementById("sample-detail");
+  var samplesApi = {};
+  window.lenallSamples = samplesApi;
+  if (samplePanel) {
+    var inline = document.querySelectorAll("details.sample-inline");
+    var blobElement = document.getElementById("sample-details"), blob = null;
+    function sampleCount() {
+      return blobElement ? sampleBlob().records.length : inline.length;
+    }
+    function sampleBlob() {  // parsed on first use: it holds every sample's details
+      if (!blob) { blob = readData(blobElement); }
+      return blob;
+    }
+    function sampleId(i) {
+      return blobElement ? sampleBlob().records[i][0][0] : inline[i].getAttribute("data-sample");
+    }
+    function element(tag, text, className) {
+      var e = document.createElement(tag);
+      if (text !== undefined) { e.textContent = text; }
+      if (className) { e.className = className; }
+      return e;
+    }
+    function recordNodes(record, layout) {  // the same view as the report's sample_html
+      var out = document.createDocumentFragment();
+      out.appendChild(element("h3", record[0][0], "sample-title"));
+      var facts = element("dl", undefined, "sample-facts");
+      layout.facts.forEach(function (name, k) {
+        facts.appendChild(element("dt", name)); facts.appendChild(element("dd", record[0][k]));
+      });
+      out.appendChild(facts);
+      layout.tables.forEach(function (kind, k) {
+        var found = record[1][k];
+        out.appendChild(element("h4", kind[0]));
+        if (found && k === 0) {  // [altered entry, hit] pairs into the oncoprint's data
+          found = [found[0].map(function (at) {
+            var entry = grid.altered[at[0]], hit = entry[2][at[1]];
+            return [grid.rows[entry[0]]].concat(hit.slice(0, 7), [hit[8]]);
+          }), found[1]];
+        }
+        if (!found) { out.appendChild(element("p", "No " + kind[2] + " for this sample.", "note")); return; }
+        if (!found[0].length) { out.appendChild(element("p", "No rows.", "note")); return; }
+        var wrap = element("div", undefined, "table-wrap"), t = element("table");
+        var head = element("tr"), body = element("tbody");
+        kind[1].forEach(function (c) { head.appendChild(element("th", c)); });
+        t.appendChild(element("thead")).appendChild(head);
+        found[0].forEach(function (row) {
+          var tr = element("tr");
+          row.forEach(function (v) { tr.appendChild(element("td", v, numeric.test(v) ? "num" : "")); });
+          body.appendChild(tr);
+        });
+        t.appendChild(body); wrap.appendChild(t); out.appendChild(wrap);
+        if (found[1] > found[0].length) {
+          out.appendChild(element("p", "The first " + found[0].length + " of " + found[1] +
+                                  " rows; " + kind[2] + " has them all.", "note"));
+        }
+      });
+      if (record[2]) {  // the figure, escaped by the report
+        var figure = element("div"); figure.innerHTML = record[2]; out.appendChild(figure.firstChild);
+      } else if (record[3]) { out.appendChild(element("p", record[3], "note")); }
+      return out;
+    }
+    function showSample(i) {
+      if (!(i >= 0 && i < sampleCount())) { return false; }
+      samplePanel.textContent = "";
+      if (blobElement) {
+        samplePanel.appendChild(recordNodes(sampleBlob().records[i], sampleBlob().layout));
+      } else {
+        var copy = inline[i].cloneNode(true);
+        copy.removeChild(copy.querySelector("summary"));
+        while (copy.firstChild) { samplePanel.appendChild(copy.firstChild); }
+      }
+      samplePanel.setAttribute("data-sample", sampleId(i));
+      return true;
+    }
+    samplesApi.show = function (sample) {
+      for (var i = 0; i < sampleCount(); i++) {
+        if (sampleId(i) === sample) { return showSample(i); }
+      }
+      return false;
+    };
+    var list = document.getElementById("samples-table");
+    var listBox = list ? (list.closest(".paged-table") || list) : null;
+    function rowIndex(tr) {
+      if (tr.hasAttribute("data-row")) { return Number(tr.getAttribute("data-row")); }
+      return Array.prototype.indexOf.call(list.querySelectorAll("tbody tr:not(.wide)"), tr);
+    }
+    if (list) {
+      list.addEventListener("click", function (event) {
+        var tr = event.target.closest("tbody tr");
+        while (tr && tr.classList.contains("wide")) { tr = tr.previousElementSibling; }
+        if (tr) { showSample(rowIndex(tr)); }
+      });
+      listBox.addEventListener("lenall-rendered", function (event) {
+        // a search that leaves one sample shows it
+        if (event.detail.rows.length === 1 && listBox.getAttribute("data-query")) {
+          showSample(event.detail.rows[0]);
+        }
+      });
+    }
+  }
+  document.body.setAttribute("data-ready-ms", String(Math.round(performance.now())));
+  document.body.setAttribute("data-ready", "true");
 })();
 """
 
 NAV = (("summary", "Cohort summary"), ("oncoprint", "Oncoprint"), ("ploidy", "Ploidy"),
-       ("clonality", "Clonality"), ("qc", "Per-sample QC"), ("parameters", "Parameters"))
+       ("subtypes", "Subtypes"), ("clonality", "Clonality"), ("qc", "Per-sample QC"),
+       ("samples", "Samples"), ("parameters", "Parameters"))
 
 
-def page(title: str, subtitle: str, sections: list[str]) -> str:
-    """The whole document; `sections` are HTML fragments already escaped."""
+def page(title: str, subtitle: str, sections: Iterable[str]) -> Iterator[str]:
+    """The whole document in pieces (written as they come: the page is never one string);
+    `sections` are HTML fragments already escaped."""
     nav = "".join(f'<a href="#{anchor}">{escape(label)}</a>' for anchor, label in NAV)
-    return (
+    yield (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -323,6 +545,8 @@ def page(title: str, subtitle: str, sections: list[str]) -> str:
         "img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n"
         f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         f"<header><h1>{escape(title)}</h1><p>{escape(subtitle)}</p></header>\n"
-        f"<nav>{nav}</nav>\n<main>\n" + "\n".join(sections) + "\n</main>\n"
-        f"<script>{SCRIPT}</script>\n</body>\n</html>\n"
+        f"<nav>{nav}</nav>\n<main>\n"
     )
+    for i, part in enumerate(sections):
+        yield ("\n" if i else "") + part
+    yield f"\n</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
