@@ -74,7 +74,8 @@ def _full_context(tmp_path: Path) -> tuple[RunContext, Sample]:
                     purity=0.8, fusion_format="arriba", segments_format="cnvkit", **files)
     sheet = tmp_path / "samplesheet.csv"
     sheet.write_text("patient,sample,diagnosis\n")
-    return RunContext(samplesheet=sheet, samples=(sample,), outdir=tmp_path / "out"), sample
+    return RunContext(samplesheet=sheet, samples=(sample,), outdir=tmp_path / "out",
+                      cores=2), sample
 
 
 def test_one_module_per_step_and_nothing_else():

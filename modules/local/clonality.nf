@@ -21,6 +21,7 @@ process CLONALITY {
         --results results \\
         --outdir . \\
         --genome ${params.genome} \\
+        --cores ${task.cpus} \\
         ${args}
 
     cat <<-END_VERSIONS > versions.yml

@@ -166,7 +166,7 @@ class Cache:
     def key(self, task: Task) -> str:
         record = {
             "version": __version__,
-            "argv": task.argv,
+            "argv": _without_cores(task.argv),
             "inputs": sorted((str(p), self.file_hash(p)) for p in task.inputs),
         }
         return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
@@ -198,6 +198,15 @@ class Cache:
 
 
 # --- running -----------------------------------------------------------------------------------
+
+def _without_cores(argv: list[str]) -> list[str]:
+    """The command without its `--cores N`: how many processes drew the outputs does not change
+    them, so a run with other --cores keeps its cache."""
+    if "--cores" not in argv:
+        return argv
+    at = argv.index("--cores")
+    return argv[:at] + argv[at + 2:]
+
 
 def execute(argv: list[str]) -> tuple[bool, str, float, str]:
     """Run one `lenall` command in this process; never raises.

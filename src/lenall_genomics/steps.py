@@ -24,6 +24,7 @@ class RunContext:
     # extra options per step, e.g. {"variants": ("--gtf", "/ref/genes.gtf")}
     step_options: dict[str, tuple[str, ...]] = field(default_factory=dict)
     findings: Path | None = None  # cohort-wide clinical findings table (`--findings`)
+    cores: int = 1  # processes a step may use inside its task (`lenall run --cores`)
 
     @property
     def samples_dir(self) -> Path:
@@ -110,6 +111,10 @@ def _cohort_common(ctx: RunContext) -> list[str]:
             "--outdir", str(ctx.cohort_dir), "--genome", ctx.genome]
 
 
+def _cores(ctx: RunContext) -> list[str]:
+    return ["--cores", str(ctx.cores)] if ctx.cores > 1 else []
+
+
 def _cohort_files(*names: str) -> Callable[[RunContext, Sample | None], list[Path]]:
     return lambda ctx, _s: [ctx.cohort_dir / name for name in names]
 
@@ -156,7 +161,7 @@ STEPS: tuple[Step, ...] = (
          outputs=_cohort_files("oncoprint.png", "oncoprint.svg", "oncoprint.pdf"),
          needs=("cohort",)),
     Step("clonality", "cohort", applies=_always,
-         arguments=lambda ctx, _s: _cohort_common(ctx),
+         arguments=lambda ctx, _s: [*_cohort_common(ctx), *_cores(ctx)],
          outputs=_cohort_files("clonality.tsv", "clonality_evidence.tsv", "clonality.qc.json"),
          needs=("variants", "copynumber", "clonotypes")),
     Step("export", "cohort", applies=_always,

@@ -60,10 +60,13 @@ def clonotypes(sample: str, clonotypes_file: str, outdir: str, fmt: str | None) 
               default=None, help="Verdict rules TSV replacing assets/clonality_rules.tsv.")
 @click.option("--frequencies", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Mutation-frequency TSV replacing assets/mutation_frequencies.tsv.")
+@click.option("--cores", type=click.IntRange(1), default=1, show_default=True,
+              help="Processes drawing the patients' figures (the files do not depend on it).")
 def clonality(samplesheet: str, results: str, outdir: str, genome: str, bams: tuple[str, ...],
               reference: str | None, min_depth: int | None, min_alt_reads: int | None,
               igh_identity: float | None, cn_tolerance: int | None, simulations: int | None,
-              seed: int | None, rules_file: str | None, frequencies: str | None) -> None:
+              seed: int | None, rules_file: str | None, frequencies: str | None,
+              cores: int) -> None:
     """Decide, per patient, whether two tumour samples (e.g. myeloma and B-ALL) are clonally
     related, after checking that they come from the same person."""
     from pathlib import Path
@@ -82,7 +85,7 @@ def clonality(samplesheet: str, results: str, outdir: str, genome: str, bams: tu
         reference=Path(reference) if reference else None,
         rules_path=Path(rules_file) if rules_file else None,
         frequencies_path=Path(frequencies) if frequencies else None,
-        cn_tolerance_bp=cn_tolerance)
+        cn_tolerance_bp=cn_tolerance, cores=cores)
     verdicts = ", ".join(f"{p.patient} {p.earlier.name}->{p.later.name}: {p.verdict}"
                          for p in result.pairs) or "no patient with two tumour samples"
     click.echo(f"lenall clonality: {verdicts}", err=True)

@@ -48,7 +48,7 @@ def run(samplesheet: str, outdir: str, genome: str, cores: int,
     sheet = Path(samplesheet).resolve()
     ctx = RunContext(samplesheet=sheet, samples=load_samplesheet(sheet),
                      outdir=Path(outdir).resolve(), genome=genome, step_options=options,
-                     findings=Path(findings).resolve() if findings else None)
+                     findings=Path(findings).resolve() if findings else None, cores=cores)
     summary = run_pipeline(ctx, cores=cores, quiet=quiet)
 
     click.echo(f"lenall run: {summary.count('ran')} ran, {summary.count('cached')} cached, "
