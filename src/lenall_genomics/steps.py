@@ -47,6 +47,7 @@ class Step:
     outputs: Callable[[RunContext, Sample | None], list[Path]]
     needs: tuple[str, ...] = ()  # steps that must have finished first (same sample, or all)
     subcommand: tuple[str, ...] = ()  # words after `lenall`; defaults to (name,)
+    draws: bool = False  # writes figures (matplotlib): the runner imports it once, before forking
 
     @property
     def command(self) -> tuple[str, ...]:
@@ -143,7 +144,7 @@ STEPS: tuple[Step, ...] = (
          arguments=_ploidy_args,
          outputs=lambda ctx, s: [_out(ctx, s, "ploidy.json"), _out(ctx, s, "genome.png"),
                                  _out(ctx, s, "genome.svg")],
-         needs=("copynumber",)),
+         needs=("copynumber",), draws=True),
     Step("clonotypes", "sample",
          applies=lambda ctx, s: s is not None and s.is_tumour and s.clonotypes is not None,
          arguments=_clonotypes_args,
@@ -159,11 +160,11 @@ STEPS: tuple[Step, ...] = (
          arguments=lambda ctx, _s: ["--cohort-dir", str(ctx.cohort_dir), "--samplesheet",
                                     str(ctx.samplesheet), "--outdir", str(ctx.cohort_dir)],
          outputs=_cohort_files("oncoprint.png", "oncoprint.svg", "oncoprint.pdf"),
-         needs=("cohort",)),
+         needs=("cohort",), draws=True),
     Step("clonality", "cohort", applies=_always,
          arguments=lambda ctx, _s: [*_cohort_common(ctx), *_cores(ctx)],
          outputs=_cohort_files("clonality.tsv", "clonality_evidence.tsv", "clonality.qc.json"),
-         needs=("variants", "copynumber", "clonotypes")),
+         needs=("variants", "copynumber", "clonotypes"), draws=True),
     Step("export", "cohort", applies=_always,
          arguments=lambda ctx, _s: _cohort_common(ctx),
          outputs=lambda ctx, _s: [ctx.cohort_dir / "cohort.maf",
