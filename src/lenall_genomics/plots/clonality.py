@@ -91,7 +91,7 @@ def draw_figure(spec: dict, base: Path) -> list[Path]:
                           label=label) for key, label in LEGEND]
     fig.legend(handles=handles, loc="lower center", ncol=5, fontsize=8, frameon=False)
     fig.suptitle(f"Patient {spec['patient']}: clonal relatedness", fontsize=12)
-    fig.tight_layout(rect=(0, 0.04, 1, 0.97))
+    _fixed_layout(fig, n)
     base.parent.mkdir(parents=True, exist_ok=True)
     written = []
     for suffix, metadata in ((".png", {"Software": None}), (".svg", {"Date": None})):
@@ -101,6 +101,20 @@ def draw_figure(spec: dict, base: Path) -> list[Path]:
         written.append(target)
     plt.close(fig)
     return written
+
+
+# Margins in inches for a figure of 9.5 x 4.2 in per pair: room for the suptitle and each
+# scatter's two-line title above, its axis label and the legend below. A fixed layout, not
+# tight_layout: that draws every text once more to measure it (a fifth of the drawing time).
+_TOP_IN, _BOTTOM_IN, _LEFT_IN, _RIGHT_IN, _GAP_IN = 0.85, 1.0, 0.75, 0.15, 1.05
+
+
+def _fixed_layout(fig, pairs: int) -> None:
+    width, height = fig.get_size_inches()
+    axes_height = (height - _TOP_IN - _BOTTOM_IN - _GAP_IN * (pairs - 1)) / pairs
+    fig.subplots_adjust(left=_LEFT_IN / width, right=1 - _RIGHT_IN / width,
+                        bottom=_BOTTOM_IN / height, top=1 - _TOP_IN / height,
+                        hspace=_GAP_IN / axes_height, wspace=0.12)
 
 
 def _scatter(ax, pair: dict) -> None:
