@@ -110,6 +110,9 @@ class _Inputs:
     def file(self, sample: str, suffix: str) -> Path | None:
         return self.results.find(sample, suffix)
 
+    def genome_plot(self, sample: str) -> Path | None:
+        return first_existing(self.file(sample, "genome.png"), self.file(sample, "genome.svg"))
+
     def fragment(self, sample: str) -> dict:
         """What the page shows of one sample's own files (cached by their content)."""
         if sample not in self._fragments:
@@ -145,8 +148,8 @@ def _sample_fragment(inputs: _Inputs, sample: str, wanted: Mapping[str, set[str]
     digest = VariantDigest.read(inputs.file(sample, "variants.tsv"), wanted)
     matches = {f"{gene}\t{alteration}": list(digest.match(gene, alteration))
                for gene, alterations in sorted(wanted.items()) for alteration in sorted(alterations)}
-    plot = first_existing(inputs.file(sample, "genome.png"), inputs.file(sample, "genome.svg"))
-    figure = None
+    plot = inputs.genome_plot(sample)
+    caption = None  # the plot itself is read only when the page embeds it
     if plot is not None:
         facts = read_json(inputs.file(sample, "ploidy.json"))
         caption = sample
@@ -154,7 +157,6 @@ def _sample_fragment(inputs: _Inputs, sample: str, wanted: Mapping[str, set[str]
             shown = [f"{k}: {cell_text(facts[k])}" for k in PLOIDY_CAPTION_KEYS
                      if facts.get(k) is not None and not isinstance(facts[k], (dict, list))]
             caption += (" — " + "; ".join(shown)) if shown else ""
-        figure = image(plot, f"Copy number and LOH of {sample}", caption)
     return {
         "statuses": dict(sorted(digest.statuses.items())),
         "matches": matches,
@@ -165,7 +167,7 @@ def _sample_fragment(inputs: _Inputs, sample: str, wanted: Mapping[str, set[str]
         "cn_events": _first_rows(inputs.file(sample, "cn_events.tsv")),
         "ploidy": "yes" if inputs.file(sample, "ploidy.json") else "-",
         "qc": read_json(inputs.file(sample, "variants.qc.json")),
-        "figure": figure,
+        "figure": caption,
     }
 
 
@@ -330,7 +332,7 @@ def _ploidy(inputs: _Inputs) -> str:
         body.append(note("ploidy.tsv was not found in the cohort folder."))
     else:
         body.append(table(inputs.ploidy.columns, inputs.ploidy.rows, table_id="ploidy-table"))
-    plots = sum(1 for s in inputs.samples if inputs.fragment(s.sample)["figure"])
+    plots = sum(1 for s in inputs.samples if inputs.fragment(s.sample)["figure"] is not None)
     body.append(note(f"{plots} per-sample genome plots (copy number and LOH): each is shown in "
                      "its sample's details (section Samples).") if plots
                 else note("No per-sample genome plots were found."))
@@ -404,8 +406,8 @@ def _qc(inputs: _Inputs) -> str:
 
 def _samples(inputs: _Inputs, report_folder: Path) -> str:
     """One paged, searchable list of the samples and one details panel: a sample's details
-    (its oncoprint alterations, events, QC values, genome plot) are HTML built here, put in the
-    page once, and shown only when the sample is picked. A small cohort has them inline as
+    (its oncoprint alterations, events, QC values, genome plot) are one record each, put in the
+    page once and shown only when the sample is picked. A small cohort has them inline as
     <details> elements (readable without the script); a larger one as one JSON list."""
     files = []
     for s in inputs.samples:
@@ -416,7 +418,9 @@ def _samples(inputs: _Inputs, report_folder: Path) -> str:
             "variants": _statuses(fragment["statuses"]),
             **fragment["counts"], "ploidy": fragment["ploidy"],
         })
-    figures = sum(len(inputs.fragment(s.sample)["figure"] or "") for s in inputs.samples)
+    figures = sum(_embedded_size(plot) for s in inputs.samples
+                  if inputs.fragment(s.sample)["figure"] is not None
+                  and (plot := inputs.genome_plot(s.sample)) is not None)
     embed = figures <= FIGURE_BUDGET
     by_sample = inputs.grid.by_sample() if inputs.grid is not None else {}
     records = [_sample_record(inputs, s, by_sample.get(s.sample, []), embed, report_folder)
@@ -459,6 +463,11 @@ SAMPLE_LAYOUT = {
 }
 
 
+def _embedded_size(path: Path) -> int:
+    """Characters of a file as base64 (what embedding it adds to the page)."""
+    return (path.stat().st_size + 2) // 3 * 4
+
+
 def _statuses(statuses: Mapping[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())) or "-"
 
@@ -484,12 +493,10 @@ def _sample_record(inputs: _Inputs, s: Sample, alterations: list[tuple[int, int]
         tables.append([values[:DETAIL_ROWS], len(values)])
     else:
         tables.append(None)
-    figure, shown, figure_note = fragment["figure"], "", ""
-    if figure and embed:
-        shown = figure
-    elif figure:
-        plot = first_existing(inputs.file(s.sample, "genome.png"),
-                              inputs.file(s.sample, "genome.svg"))
+    caption, plot, shown, figure_note = fragment["figure"], inputs.genome_plot(s.sample), "", ""
+    if caption is not None and plot is not None and embed:
+        shown = image(plot, f"Copy number and LOH of {s.sample}", caption)
+    elif caption is not None and plot is not None:
         path = Path(os.path.relpath(plot, report_folder)).as_posix()
         figure_note = f"Genome plot: {path} (beside this report; not embedded)."
     return [facts, tables, shown, figure_note]
