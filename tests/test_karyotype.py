@@ -187,3 +187,57 @@ def test_refused_karyotypes(text, position, message):
     assert error.position == position and message in error.message
     assert (error.file, error.line, error.field) == ("samplesheet.csv", 7, "karyotype")
     assert error.hint
+
+
+# --- the detailed form (ISCN 2020: '::' break and reunion, '->' from-to) ---------------------
+
+DETAILED = [
+    ("46,XX,der(9)(9pter->9q34::22q11.2->22qter)[10]", "46,XX,der(9)t(9;22)(q34;q11.2)[10]"),
+    ("46,XX,t(9;22)(9pter->9q34::22q11.2->22qter;22pter->22q11.2::9q34->9qter)[20]",
+     "46,XX,t(9;22)(q34;q11.2)[20]"),
+    ("46,XY,t(4;11)(4pter->4q21::11q23->11qter;11pter->11q23::4q21->4qter)[18]",
+     "46,XY,t(4;11)(q21;q23)[18]"),
+    ("46,XX,del(11)(pter->q23:)[10]", "46,XX,del(11)(q23)[10]"),
+    ("47,XY,+der(22)(22pter->22q11.2::9q34->9qter),t(9;22)(q34;q11.2)[15]",
+     "47,XY,+der(22)t(9;22)(q34;q11.2),t(9;22)(q34;q11.2)[15]"),
+]
+
+
+@pytest.mark.parametrize("detailed,short", DETAILED, ids=[d[0][:40] for d in DETAILED])
+def test_detailed_form_gives_the_short_forms_events(detailed, short):
+    long, brief = parse_karyotype(detailed), parse_karyotype(short)
+    assert [(f.kind, f.event, f.cells) for f in long.findings()] == [
+        (f.kind, f.event, f.cells) for f in brief.findings()]
+    for a, b in zip(long.clones[0].rearrangements, brief.clones[0].rearrangements, strict=True):
+        assert (a.kind, a.chromosomes, a.parts, a.gained) == (b.kind, b.chromosomes, b.parts,
+                                                               b.gained)
+    assert long.clones[0].copies == brief.clones[0].copies
+
+
+def test_detailed_translocation_breakpoints_come_from_the_junctions():
+    rearr = parse_karyotype("46,XX,t(9;22)(9pter->9q34::22q11.2->22qter;"
+                            "22pter->22q11.2::9q34->9qter)[20]").clones[0].rearrangements[0]
+    assert (rearr.chromosomes, rearr.bands) == (("9", "22"), ("q34", "q11.2"))
+    der = parse_karyotype("46,XX,der(9)(9pter->9q34::22q11.2->22qter)[10]").clones[0]
+    assert der.rearrangements[0].parts == (("t", ("9", "22"), ("q34", "q11.2")),)
+
+
+DETAILED_REFUSED = [
+    ("46,XX,der(9)(9pter->9q34::22q1x->22qter)[10]", 27, "bad segment end '22q1x'"),
+    ("46,XX,der(9)(9pter->9q34)[10]", 14, "no break"),
+    ("46,XX,t(9;22)(9pter->9q34::2q11.2->22qter)[10]", 15, "break on chromosome 2"),
+    ("46,XX,t(9;22)(9pter->9q34::22q11.2->22qter;22pter->22q11.2::9q34->9qter;1pter->1qter)"
+     "[10]", 15, "3 derivative(s)"),
+    ("46,XX,der(9)(9pter->9q34::->22qter)[10]", 27, "bad segment"),
+]
+
+
+@pytest.mark.parametrize("text,position,message", DETAILED_REFUSED,
+                         ids=[r[0][:40] for r in DETAILED_REFUSED])
+def test_refused_detailed_forms(text, position, message):
+    with pytest.raises(KaryotypeError) as caught:
+        parse_karyotype(text, source="samplesheet.csv", row=3)
+    error = caught.value
+    assert error.position == position and message in error.message, error.message
+    assert (error.file, error.line, error.field) == ("samplesheet.csv", 3, "karyotype")
+    assert error.hint

@@ -161,9 +161,16 @@ class _Ctx:
                              hint=hint)
 
 
+def _is_arrow(text: str, i: int) -> bool:
+    """The '>' of a detailed-form '->' (9pter->9q34) is not a bracket."""
+    return text[i] == ">" and i > 0 and text[i - 1] == "-"
+
+
 def _check_brackets(ctx: _Ctx) -> None:
     stack: list[tuple[str, int]] = []
     for i, ch in enumerate(ctx.text):
+        if _is_arrow(ctx.text, i):
+            continue
         if ch in OPEN:
             stack.append((ch, i))
         elif ch in CLOSE:
@@ -179,6 +186,8 @@ def _split(text: str, start: int, sep: str) -> list[tuple[str, int]]:
     """Top-level pieces of text (offset start in the whole string) split at sep."""
     pieces, depth, begin = [], 0, 0
     for i, ch in enumerate(text):
+        if _is_arrow(text, i):
+            continue
         if ch in OPEN:
             depth += 1
         elif ch in CLOSE:
@@ -446,9 +455,11 @@ def _structural_parts(ctx, body: str, offset: int):
         bands: tuple[str, ...] = ()
         if i < len(body) and body[i] == "(":
             band_close = body.index(")", i)
-            if "::" in body[i:band_close]:
-                ctx.fail("detailed ISCN (::) is not supported", offset + i,
-                         "write the short form, e.g. t(9;22)(q34;q11.2)")
+            if ":" in body[i:band_close] or "->" in body[i:band_close]:
+                parts.extend(_detailed_parts(ctx, kind, chroms, body[i + 1:band_close],
+                                             offset + i + 1))
+                i = band_close + 1
+                continue
             bands = tuple(b.strip() for b in body[i + 1:band_close].split(";"))
             if len(bands) != len(chroms):
                 ctx.fail(f"{kind}() names {len(chroms)} chromosome(s) but {len(bands)} band "
@@ -466,6 +477,77 @@ def _structural_parts(ctx, body: str, offset: int):
                      f"write the bands, e.g. {kind}({chrom_text})(q21)")
         parts.append((kind, chroms, bands))
     return parts
+
+
+DETAILED_END_RE = re.compile(rf"(\d{{1,2}}|X|Y)?({BAND})")
+
+
+def _detailed_parts(ctx, kind: str, chroms: tuple[str, ...], text: str, offset: int):
+    """The detailed form (ISCN 2020 ch. 9: `::` break and reunion, `:` break, `->` from-to) as the
+    short form's parts: the bands next to each `::`/`:` are the breakpoints.
+
+    der(9)(9pter->9q34::22q11.2->22qter) -> der(9) + t(9;22)(q34;q11.2);
+    t(9;22)(9pter->9q34::22q11.2->22qter;22pter->22q11.2::9q34->9qter) -> t(9;22)(q34;q11.2).
+    A segment end without a chromosome belongs to the rearrangement's (first) chromosome."""
+    hint = ("write segments as 9pter->9q34 joined by '::', e.g. "
+            "der(9)(9pter->9q34::22q11.2->22qter)")
+    breaks: dict[str, list[str]] = {}
+    position = 0
+    groups = text.split(";")
+    if kind != "der" and len(groups) > max(1, len(chroms)):
+        ctx.fail(f"{kind}() names {len(chroms)} chromosome(s) but the detailed form has "
+                 f"{len(groups)} derivative(s)", offset, "one ';'-separated group per chromosome")
+    for group in groups:
+        if not group.strip():
+            ctx.fail("empty derivative in the detailed form", offset + position, hint)
+        # a chromosome: segments joined by '::'; a lone ':' ends it at a break (terminal deletion)
+        pieces = group.split("::")
+        for n, piece in enumerate(pieces):
+            at = offset + position + len(group) - len(group.lstrip())
+            segment = piece.strip()
+            terminal_before = segment.startswith(":")
+            terminal_after = segment.endswith(":")
+            segment = segment.strip(":").strip()
+            ends = [e.strip() for e in re.split(r"->|\u2192", segment)] if segment else []
+            if not ends or len(ends) > 2 or not all(ends):
+                ctx.fail(f"bad segment '{piece.strip()}' in the detailed form", at, hint)
+            parsed = []
+            for end in ends:
+                match = DETAILED_END_RE.fullmatch(end)
+                if not match or match.group(2) == "":
+                    ctx.fail(f"bad segment end '{end}' in the detailed form",
+                             at + max(0, piece.strip().find(end)), hint)
+                chrom = match.group(1) or chroms[0]
+                if chrom not in CHROMS:
+                    ctx.fail(f"unknown chromosome '{chrom}' in the detailed form", at,
+                             "chromosomes are 1-22, X, Y")
+                parsed.append((chrom, match.group(2)))
+            first, last = parsed[0], parsed[-1]
+            if n > 0 or terminal_before:
+                breaks.setdefault(first[0], []).append(first[1])
+            if n < len(pieces) - 1 or terminal_after:
+                breaks.setdefault(last[0], []).append(last[1])
+            position += len(piece) + 2
+        position += 1 - 2  # the ';' replaces the last '::' step
+    if not breaks:
+        ctx.fail("the detailed form has no break ('::' or ':')", offset, hint)
+    outside = [c for c in breaks if c not in chroms]
+    if kind != "der" and outside:
+        ctx.fail(f"{kind}({';'.join(chroms)}) has a break on chromosome {outside[0]} in the "
+                 "detailed form", offset, f"name chromosome {outside[0]} in {kind}()")
+    def bands_of(chrom: str) -> str:
+        return "".join(dict.fromkeys(breaks.get(chrom, [])))
+    if kind != "der":
+        missing = [c for c in chroms if c not in breaks]
+        if missing:
+            ctx.fail(f"no break on chromosome {missing[0]} in the detailed form", offset, hint)
+        return [(kind, chroms, tuple(bands_of(c) for c in chroms))]
+    others = [c for c in breaks if c not in chroms]
+    if not others:  # an intrachromosomal derivative: its own breakpoints
+        return [(kind, chroms, tuple(bands_of(c) for c in chroms))]
+    order = {c: i for i, c in enumerate((*SEX, *AUTOSOMES))}  # ISCN: X, Y, then 1-22
+    joined = tuple(sorted(dict.fromkeys([*chroms, *others]), key=lambda c: order.get(c, 99)))
+    return [(kind, chroms, ()), ("t", joined, tuple(bands_of(c) for c in joined))]
 
 
 def _count_at(level: int, sex: str, state: _State) -> int:
