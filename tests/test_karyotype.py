@@ -47,7 +47,7 @@ CASES = [
     ("46,XY,t(X;14)(p22;q32)[12]", 46, "diploid", [("fusion", "IGH::CRLF2")]),
     ("46,XY,t(8;14)(q24;q32)[12]", 46, "diploid", [("fusion", "MYC::IGH")]),
     ("46,XX,t(14;19)(q32;q13)[12]", 46, "diploid", [("rearrangement", "IGH")]),
-    ("47,XX,+X,idic(21)(q22)[12]", 47, "hyperdiploid", [("amplification", "iAMP21")]),
+    ("47,XX,+X,idic(21)(q22)[12]", 47, "hyperdiploid", [("amplification", "iAMP21")]),  # possible
     ("46,XY,amp(21)(q22)[9]/46,XY[11]", 46, "diploid", [("amplification", "iAMP21")]),
     ("46,XX,dmin[5]/46,XX[15]", 46, "diploid", [("amplification", "dmin")]),
     ("47,XY,+mar[5]/48,idem,+8[3]", 47, "hyperdiploid", []),
@@ -241,3 +241,50 @@ def test_refused_detailed_forms(text, position, message):
     assert error.position == position and message in error.message, error.message
     assert (error.file, error.line, error.field) == ("samplesheet.csv", 3, "karyotype")
     assert error.hint
+
+
+# --- iAMP21 (Harrison 2014; Moorman 2007; assets/karyotype_rules.tsv) ------------------------
+
+IAMP21 = [
+    # (text, iAMP21 finding: True = shown, None = possible only, False = tested negative)
+    ("46,XX,dup(21)(q22q22)x?", True),  # 21q22 repeated an unknown number of times
+    ("46,XX,qdp(21)(q22q22)[10]", True),  # 3 extra copies on one chromosome 21
+    ("46,XX,trp(21)(q22q22)[10]", None),  # 2 extra copies: below the rule
+    ("46,XX,dup(21)(q22q22)[10]", None),
+    ("46,XY,der(21)amp(21)(q22)[10]/46,XY[10]", True),
+    ("47,XX,+X,idic(21)hsr(21)(q22)[12]", True),
+    ("47,XX,+X,idic(21)(q22)[12]", None),
+    ("46,XX,r(21)(p11q22)[8]", None),
+    ("46,XX[20].ish amp(21)(RUNX1)", True),
+    ("46,XX[20].nuc ish(RUNX1x5)[150/200]", True),
+    ("46,XX[20].nuc ish(RUNX1x4)[150/200]", False),  # e.g. tetrasomy 21, not iAMP21
+    ("47,XX,+X,idic(21)(q22)[12].ish idic(21)(q22)(RUNX1x6)", True),  # 6 on one chromosome
+    ("46,XX,add(21)(q22)[10].ish add(21)(q22)(RUNX1x2)", False),
+]
+
+
+@pytest.mark.parametrize("text,shown", IAMP21, ids=[c[0][:40] for c in IAMP21])
+def test_iamp21_rule_from_karyotype_and_fish(text, shown):
+    calls = [f.positive for f in parse_karyotype(text).findings() if f.event == "iAMP21"]
+    if shown is True:
+        assert True in calls, calls
+    elif shown is False:
+        assert True not in calls and False in calls, calls
+    else:
+        assert calls == [None], calls
+
+
+def test_iamp21_confidence_karyotype_amplification_is_medium_fish_high():
+    karyo = next(f for f in parse_karyotype("46,XX,der(21)amp(21)(q22)[10]").findings()
+                 if f.event == "iAMP21")
+    fish = next(f for f in parse_karyotype("46,XX[20].nuc ish(RUNX1x7)[150/200]").findings()
+                if f.event == "iAMP21")
+    assert (karyo.confidence, fish.confidence) == ("medium", "high")
+    assert "Harrison 2014" in karyo.detail and ">= 3 extra copies" in karyo.detail
+
+
+def test_iamp21_unknown_copies_cannot_be_added():
+    with pytest.raises(KaryotypeError) as caught:
+        parse_karyotype("47,XX,+dup(21)(q22q22)x?[10]", source="s.csv", row=4)
+    assert caught.value.position == 7 and "unknown number" in caught.value.message
+    assert caught.value.hint

@@ -270,3 +270,12 @@ def test_ploidy_class_from_a_karyotype_event():
     assert row["subtype"] == "low hypodiploid"
     assert call(events=[event(".", "karyotype", ".", "hyperdiploid", source="karyotype")])[
         "subtype"] == B_OTHER  # 47-50 is not high hyperdiploid
+
+
+def test_an_equivocal_finding_calls_nothing_and_excludes_nothing():
+    """idic(21) without RUNX1 FISH (Harrison 2014): possible iAMP21, never B-other by it."""
+    possible = event("iAMP21", "amplification", ".", "iAMP21 equivocal", source="karyotype")
+    row = call(events=[possible])
+    assert row["subtype"] != "iAMP21" and row["subtype"] != B_OTHER
+    assert "iAMP21" in row["not_assessable"].split("; ")
+    assert call()["subtype"] == B_OTHER  # the same evidence without it excludes iAMP21

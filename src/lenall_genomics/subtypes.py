@@ -48,6 +48,9 @@ FUSION_TYPES = ("fusion", "rearrangement", "translocation")
 # A finding reported as negative (clinical "BCR::ABL1 negative") makes a patient evaluable, never
 # altered: such an event never calls a subtype.
 _NEGATIVE = re.compile(r"\b(negative|not detected|absent|no evidence of|normal)\b", re.IGNORECASE)
+# A finding that could not be called (equivocal FISH; an idic(21) without RUNX1 FISH) calls nothing
+# and excludes nothing: the subtype it names stays not assessable.
+_EQUIVOCAL = re.compile(r"\bequivocal\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,10 @@ def is_negative(event: Mapping[str, str]) -> bool:
     return bool(_NEGATIVE.search(f"{event.get('event_type') or ''} {event.get('label') or ''}"))
 
 
+def is_equivocal(event: Mapping[str, str]) -> bool:
+    return bool(_EQUIVOCAL.search(f"{event.get('event_type') or ''} {event.get('label') or ''}"))
+
+
 def _is_fusion_event(event: Mapping[str, str]) -> bool:
     label = event.get("label") or ""
     kind = (event.get("event_type") or "").lower()
@@ -212,7 +219,7 @@ def _ploidy_class(record: Mapping[str, object], classify) -> str:
 
 def rule_hits(rule: SubtypeRule, evidence: PatientEvidence, *, classify=None) -> list[Hit]:
     hits: list[Hit] = []
-    events = [e for e in evidence.events if not is_negative(e)]
+    events = [e for e in evidence.events if not is_negative(e) and not is_equivocal(e)]
     if rule.kind == "fusion":
         for event in events:
             if _is_fusion_event(event) and _fusion_hit(rule.match, event) and not (
@@ -260,6 +267,17 @@ def assessable(rule: SubtypeRule, available: set[str]) -> bool:
     return False
 
 
+def equivocal_for(rule: SubtypeRule, evidence: PatientEvidence, classify=None) -> bool:
+    """An equivocal finding that names the rule's lesion: the rule is not excluded."""
+    unsure = [{**e, "label": _EQUIVOCAL.sub("", e.get("label") or "").strip(),
+               "event_type": _EQUIVOCAL.sub("", e.get("event_type") or "").strip()}
+              for e in evidence.events if is_equivocal(e) and not is_negative(e)]
+    if not unsure:
+        return False
+    probe = PatientEvidence(evidence.patient, unsure, [], [], set())
+    return bool(rule_hits(rule, probe, classify=classify))
+
+
 def bcr_abl1_isoform(events_text: str, isoforms: Mapping[str, str]) -> str | None:
     """`p210 (e14a2)` when the text names a junction, else None."""
     for word in re.findall(r"\b[eb]\d+a\d+\b", events_text.lower()):
@@ -281,7 +299,8 @@ def assign_subtype(evidence: PatientEvidence, rules: Sequence[SubtypeRule], *, c
         hits = rule_hits(rule, evidence, classify=classify)
         if hits:
             matched.append((rule, hits))
-        elif not assessable(rule, evidence.available):
+        elif not assessable(rule, evidence.available) or equivocal_for(rule, evidence,
+                                                                          classify):
             not_assessable.append(rule)
     row = {"patient": evidence.patient, "also_found": NONE,
            "not_assessable": "; ".join(r.subtype for r in not_assessable) or NONE}

@@ -71,6 +71,7 @@ class Rearrangement:
     parts: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()  # der(...)t(...) parts
     gained: int = 0  # extra copies (+der(22) -> 1)
     uncertain: bool = False
+    multiplicity: str = ""  # the `x` suffix as written: "" | "2" | "?" (an unknown number)
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,8 @@ class KaryotypeFinding:
     detail: str
     cells: int | None
     clone: int | None  # index into Karyotype.clones; None for FISH
-    positive: bool = True
+    positive: bool | None = True  # None: possible, not shown (equivocal)
+    confidence: str = "high"
 
 
 @dataclass(frozen=True)
@@ -395,10 +397,14 @@ def _apply_item(ctx: _Ctx, item: str, offset: int, state: _State,
 def _apply_structural(ctx, item, offset, state, constitutional) -> None:
     sign = item[0] if item[0] in "+-" else ""
     body = item[len(sign):]
-    const, times = False, 1
-    tail = re.search(r"(?:x(\d+))?(c?)$", body)
+    const, times, multiplicity = False, 1, ""
+    tail = re.search(r"(?:x(\d+|\?))?(c?)$", body)
     if tail and tail.group():
-        times = int(tail.group(1)) if tail.group(1) else 1
+        multiplicity = tail.group(1) or ""
+        if multiplicity == "?" and sign:
+            ctx.fail(f"'{item}' adds an unknown number (x?) of chromosomes", offset,
+                     "write the number of copies (x2, x3) or leave out the '+'")
+        times = int(multiplicity) if multiplicity.isdigit() else 1
         const = bool(tail.group(2))
         body = body[:tail.start()]
     parts = _structural_parts(ctx, body, offset + len(sign))
@@ -408,7 +414,8 @@ def _apply_structural(ctx, item, offset, state, constitutional) -> None:
     all_bands = tuple(b for _, _, bs in parts for b in bs)
     rearr = Rearrangement(kind=kind, chromosomes=all_chroms, bands=all_bands, text=item,
                           parts=tuple(inner) if inner else (parts[0],),
-                          gained=times if sign == "+" else 0, uncertain="?" in body)
+                          gained=times if sign == "+" else 0, uncertain="?" in body,
+                          multiplicity=multiplicity)
     n = times * (1 if sign == "+" else -1 if sign == "-" else 0)
     if sign:
         _add_copies(state, chroms[0], n, const)
@@ -642,6 +649,7 @@ def _parse_fish(ctx: _Ctx, method: str, text: str, offset: int) -> FishResult:
     signals: dict[str, int] = {}
     patterns: list[str] = []
     signs: dict[str, str] = {}
+    bare: set[str] = set()
     for content, times in groups:
         for term in (t.strip() for t in content.split(",")):
             if " con " in term or " sep " in term:
@@ -652,6 +660,7 @@ def _parse_fish(ctx: _Ctx, method: str, text: str, offset: int) -> FishResult:
                 ctx.fail(f"bad FISH probe term '{term}'", offset,
                          "write PROBEx2, PROBE-, 'A con B' or \"5'A sep 3'A\"")
             name = match.group(1)
+            bare.add(name)
             if match.group(4):
                 signs[name] = match.group(4)
             count = match.group(2) or times
@@ -659,7 +668,11 @@ def _parse_fish(ctx: _Ctx, method: str, text: str, offset: int) -> FishResult:
                 signals[name] = int(count)
     probes = tuple(sorted(set(signals) | set(signs)))
     row = load_probes().get(frozenset(probes))
-    event, positive, detail = _fish_call(row, signals, signs, patterns, structural, body)
+    if structural and "RUNX1" in bare and _chr21_only(_parts_of_text(body)):
+        event, positive, detail = _ish_iamp21(_parts_of_text(body), signals.get("RUNX1"))
+        probes = tuple(sorted(set(probes) | {"RUNX1"}))
+    else:
+        event, positive, detail = _fish_call(row, signals, signs, patterns, structural, body)
     if positive is False and positive_cells is not None:
         positive_cells = None
     return FishResult(text=text, method=method, probes=probes, signals=signals,
@@ -690,11 +703,36 @@ def _fish_call(row, signals, signs, patterns, structural, body):
     return event, hit, f"{count} signals per cell (iAMP21 at >= {threshold}, Harrison 2014)"
 
 
-def _karyotype_event_of_text(text: str) -> str | None:
+def _parts_of_text(text: str):
+    """The rearrangement parts of a metaphase ISH result, its probe group left out."""
     ctx = _Ctx(text, None, None)
-    parts = _structural_parts(ctx, re.sub(r"\([^()]*[A-Z]{2}[^()]*\)$", "", text), 0)
-    match = _match_event(parts)
+    return _structural_parts(ctx, re.sub(r"\([^()]*[A-Z]{2}[^()]*\)$", "", text), 0)
+
+
+def _karyotype_event_of_text(text: str) -> str | None:
+    match = _match_event(_parts_of_text(text))
     return match["event"] if match else None
+
+
+def _chr21_only(parts) -> bool:
+    chroms = {c for _, cs, _ in parts for c in cs}
+    return chroms == {"21"}
+
+
+def _ish_iamp21(parts, runx1: int | None) -> tuple[str, bool | None, str]:
+    """Metaphase ISH of an abnormal chromosome 21 with a RUNX1 probe (Harrison 2014): RUNX1
+    signals on that one chromosome >= 1 + iamp21_min_extra_copies, or an amp/hsr of RUNX1."""
+    rules = load_rules()
+    extra = int(rules["iamp21_min_extra_copies"])
+    if runx1 is not None:
+        hit = runx1 >= 1 + extra
+        return "iAMP21", hit, (f"{runx1} RUNX1 signals on one abnormal chromosome 21 "
+                               f"(iAMP21 at >= {1 + extra}: >= {extra} extra copies, "
+                               "Harrison 2014)")
+    amplified = set(rules["iamp21_amplified_kinds"].split(","))
+    if any(kind in amplified for kind, _, _ in parts):
+        return "iAMP21", True, "RUNX1 amplified on an abnormal chromosome 21 (Harrison 2014)"
+    return "iAMP21", None, "RUNX1 on an abnormal chromosome 21, copies not given"
 
 
 # --- findings ---------------------------------------------------------------------------------
@@ -742,9 +780,30 @@ def _match_event(parts) -> dict[str, str] | None:
     return best
 
 
-def _iamp21_suggestive(rearr: Rearrangement) -> bool:
-    kinds = load_rules()["iamp21_suggestive_kinds"].split(",")
-    return rearr.kind in kinds and set(rearr.chromosomes) == {"21"}
+def _extra_copies(kind: str) -> int:
+    """Extra copies of the region a tandem repeat writes (dup 1, trp 2, qdp 3)."""
+    table = dict(p.split(":") for p in load_rules()["iamp21_extra_copies_by_kind"].split(","))
+    return int(table.get(kind, 0))
+
+
+def _iamp21_call(rearr: Rearrangement) -> str | None:
+    """`amplified` when the karyotype itself writes >= iamp21_min_extra_copies extra copies of 21q
+    on one abnormal chromosome 21 (amp, hsr, qdp, or a repeat written x?); `suggestive` when it
+    only has the iAMP21 appearance (idic, i, r, der, add, dup of 21); else None."""
+    if set(rearr.chromosomes) != {"21"}:
+        return None
+    rules = load_rules()
+    kinds = {rearr.kind} | {kind for kind, _, _ in rearr.parts}
+    bands = [b for _, _, bs in rearr.parts for b in bs] + list(rearr.bands)
+    on_q = not any(bands) or any("q" in b for b in bands)
+    amplified = set(rules["iamp21_amplified_kinds"].split(","))
+    repeats = {k for k in kinds if _extra_copies(k)}
+    if on_q and (kinds & amplified or (repeats and rearr.multiplicity == "?") or any(
+            _extra_copies(k) >= int(rules["iamp21_min_extra_copies"]) for k in repeats)):
+        return "amplified"
+    if kinds & set(rules["iamp21_suggestive_kinds"].split(",")):
+        return "suggestive"
+    return None
 
 
 def _findings(k: Karyotype) -> tuple[KaryotypeFinding, ...]:
@@ -767,10 +826,10 @@ def _findings(k: Karyotype) -> tuple[KaryotypeFinding, ...]:
     for result in k.ish:
         if result.event:
             cells = result.cells_positive if result.positive else result.cells_scored
+            word = {True: "positive", False: "negative", None: "not determined"}[result.positive]
             found.append(KaryotypeFinding("fish", result.event,
-                                          f"{'positive' if result.positive else 'negative'}: "
-                                          f"{result.detail} ({result.text})", cells, None,
-                                          bool(result.positive)))
+                                          f"{word}: {result.detail} ({result.text})", cells, None,
+                                          result.positive))
         iamp = _fish_iamp21(result)
         if iamp:
             found.append(iamp)
@@ -796,10 +855,21 @@ def _rearrangement_findings(rearr, index, cells) -> list[KaryotypeFinding]:
         uncertain = "; uncertain breakpoint (?)" if rearr.uncertain else ""
         found.append(KaryotypeFinding(row["finding"], row["event"],
                                       f"{rearr.text}{note}{uncertain}", cells, index))
-    if _iamp21_suggestive(rearr):
-        found.append(KaryotypeFinding("amplification", "iAMP21",
-                                      f"suggestive: {rearr.text} (confirm by RUNX1 FISH, "
-                                      "Harrison 2014)", cells, index))
+    iamp21 = _iamp21_call(rearr)
+    rules = load_rules()
+    if iamp21 == "amplified":
+        found.append(KaryotypeFinding(
+            "amplification", "iAMP21",
+            f"21q amplified on one abnormal chromosome 21: {rearr.text} (>= "
+            f"{rules['iamp21_min_extra_copies']} extra copies; RUNX1 FISH >= "
+            f"{rules['iamp21_min_runx1_signals']} signals confirms, Harrison 2014)", cells, index,
+            True, "medium"))
+    elif iamp21 == "suggestive":
+        found.append(KaryotypeFinding(
+            "amplification", "iAMP21",
+            f"possible: {rearr.text} has the appearance of iAMP21 without its amplification "
+            f"(confirm by RUNX1 FISH, >= {rules['iamp21_min_runx1_signals']} signals per cell, "
+            "Harrison 2014)", cells, index, None, "low"))
     elif rearr.kind in ("amp", "hsr"):
         found.append(KaryotypeFinding("amplification", f"{rearr.kind}({rearr.chromosomes[0]})",
                                       rearr.text, cells, index))
