@@ -415,3 +415,28 @@ def test_a_negative_fish_in_the_karyotype_is_negative_evidence(tmp_path):
     assert finding.call == "negative"
     tables = build_cohort(samples, tmp_path / "none", evidence=evidence)
     assert not [a for a in tables.alterations if a.row == "BCR::ABL1"]
+
+
+def test_doubled_hypodiploid_karyotypes_in_the_cohort(tmp_path):
+    low = "35,XY,-2,-3,-4,-7,-12,-13,-15,-16,-17,-20,-22"
+    doubled = ("70,XXYY,-2,-2,-3,-3,-4,-4,-7,-7,-12,-12,-13,-13,-15,-15,-16,-16,-17,-17,"
+               "-20,-20,-22,-22")
+    samples = (Sample("A", "A1", "B-ALL", karyotype=f"{low}[10]/{doubled}[5]"),
+               Sample("B", "B1", "B-ALL", karyotype=f"{doubled}[15]"),
+               Sample("C", "C1", "B-ALL", karyotype="55,XX,+X,+4,+6,+10,+14,+17,+18,+21,+21[20]"))
+    evidence = collect_evidence(samples)
+    tables = build_cohort(samples, tmp_path / "none", evidence=evidence)
+    subtype = {r["patient"]: r for r in tables.subtypes}
+    assert subtype["A"]["subtype"] == "low hypodiploid"
+    assert "doubled (masked) hypodiploid" in subtype["A"]["evidence"] or any(
+        "doubled (masked) hypodiploid" in r["evidence"] for r in tables.cytogenetic_events
+        if r["patient"] == "A")
+    assert cell(tables, "A", "Low hypodiploid")["evaluated"] == "yes"
+    assert [a.patient for a in tables.alterations if a.row == "Low hypodiploid"] == ["A"]
+    # alone: possible, never high hyperdiploid or near-triploid; low hypodiploid stays open
+    assert subtype["B"]["subtype"] not in ("high hyperdiploid", "low hypodiploid")
+    assert "low hypodiploid" in subtype["B"]["not_assessable"].split("; ")
+    (possible,) = [r for r in tables.cytogenetic_events
+                   if r["patient"] == "B" and r["gene"].startswith("possible")]
+    assert possible["result"] == "equivocal"
+    assert subtype["C"]["subtype"] == "high hyperdiploid"

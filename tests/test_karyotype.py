@@ -288,3 +288,55 @@ def test_iamp21_unknown_copies_cannot_be_added():
         parse_karyotype("47,XX,+dup(21)(q22q22)x?[10]", source="s.csv", row=4)
     assert caught.value.position == 7 and "unknown number" in caught.value.message
     assert caught.value.hint
+
+
+# --- doubled (masked) hypodiploid clones (Carroll 2019; Safavi & Paulsson 2017) ----------------
+
+LOW_HYPO_DOUBLED = ("70,XXYY,-2,-2,-3,-3,-4,-4,-7,-7,-12,-12,-13,-13,-15,-15,-16,-16,-17,-17,"
+                    "-20,-20,-22,-22")
+NEAR_HAPLOID_DOUBLED = ("52,XX," + ",".join(f"-{c},-{c}" for c in (
+    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 19, 20, 22)))
+
+
+def ploidy_of(text):
+    (finding,) = [f for f in parse_karyotype(text).findings() if f.kind == "ploidy"]
+    return finding
+
+
+def test_doubled_clone_written_in_full_is_doubled_masked_hypodiploid():
+    finding = ploidy_of(f"{LOW_HYPO}[10]/{LOW_HYPO_DOUBLED}[5]")
+    assert (finding.event, finding.positive, finding.cells) == ("low hypodiploid", True, 15)
+    assert finding.detail.startswith("doubled (masked) hypodiploid: stemline 35")
+    assert "doubled clone 70 (written in full, 5 cells)" in finding.detail
+    # the same, written idemx2
+    idem = ploidy_of(f"{LOW_HYPO}[10]/70,idemx2[5]")
+    assert (idem.event, idem.cells) == ("low hypodiploid", 15)
+    assert idem.detail.startswith("doubled (masked) hypodiploid")
+
+
+def test_doubled_clone_listed_first_takes_the_class_before_doubling():
+    finding = ploidy_of(f"{LOW_HYPO_DOUBLED}[15]/{LOW_HYPO}[5]")
+    assert (finding.event, finding.positive, finding.cells) == ("low hypodiploid", True, 20)
+    assert "clone 70 is clone 35 doubled" in finding.detail
+
+
+@pytest.mark.parametrize(("text", "before"), [
+    (f"{LOW_HYPO_DOUBLED}[15]", "low hypodiploid"),  # near-triploid by count
+    (f"{LOW_HYPO_DOUBLED}[12]/46,XY[8]", "low hypodiploid"),
+    (f"{NEAR_HAPLOID_DOUBLED}[10]", "near-haploid"),  # high hyperdiploid by count
+])
+def test_a_doubled_looking_clone_alone_is_possible_doubled_hypodiploid(text, before):
+    finding = ploidy_of(text)
+    assert finding.event == f"possible doubled hypodiploid ({before})"
+    assert finding.positive is None and finding.confidence == "low"
+    assert "high hyperdiploid" not in finding.event and "near-triploid" not in finding.event
+    assert "Carroll 2019" in finding.detail
+
+
+@pytest.mark.parametrize(("text", "cls"), [
+    ("55,XX,+X,+4,+6,+10,+14,+17,+18,+21,+21[20]", "high hyperdiploid"),  # trisomies: odd
+    ("68~72,XX,+X,-3,-7[cp10]", "near-triploid"),
+    ("88,XXYY,-1,-1,-5,-5[10]", "near-tetraploid"),  # 2 lost pairs, not a hypodiploid clone
+])
+def test_gains_and_a_few_losses_are_not_read_as_doubling(text, cls):
+    assert ploidy_of(text).event == cls

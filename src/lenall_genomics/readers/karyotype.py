@@ -892,14 +892,83 @@ def _descends(clones, i, ancestor) -> bool:
     return False
 
 
+# --- doubled (masked) hypodiploid clones --------------------------------------------------------
+# A hypodiploid clone that doubled keeps its pattern in pairs: every autosome at 2 copies (lost
+# before doubling) or 4 (kept), sex chromosomes and markers in even numbers, so its count (48-86)
+# reads hyperdiploid or near-triploid (Carroll et al. 2019; Safavi & Paulsson 2017; Onodera 1992).
+# Thresholds: assets/karyotype_rules.tsv doubled_*; the number of autosomes lost before doubling
+# and the largest count before doubling are ploidy_rules.tsv masked_min_loh_autosomes and
+# masked_max_pre_doubling, shared with the segments-based call (ploidy.py).
+
+def _pre_doubling(clone: Clone) -> int | None:
+    """The clone's count before doubling when its pattern is that of a doubled hypodiploid clone
+    (karyotype_rules.tsv doubled_*; ploidy_rules.tsv masked_*), else None."""
+    from ..ploidy import load_rules as ploidy_rules
+
+    rules, shared = load_rules(), ploidy_rules()
+    copies = {int(n) for n in rules["doubled_autosome_copies"].split(",")}
+    if clone.count_low < int(rules["doubled_min_count"]) or clone.markers % 2:
+        return None
+    if any(clone.copies[c] not in copies for c in AUTOSOMES):
+        return None
+    if any(clone.copies[c] % 2 for c in SEX):
+        return None
+    lost = [c for c in AUTOSOMES if clone.copies[c] == min(copies)]
+    pre = (sum(clone.copies.values()) + clone.markers) // 2
+    if len(lost) < shared["masked_min_loh_autosomes"] or pre > shared["masked_max_pre_doubling"]:
+        return None
+    return pre
+
+
+def _is_double_of(doubled: Clone, clone: Clone) -> bool:
+    return all(doubled.copies[c] == 2 * clone.copies[c] for c in (*AUTOSOMES, *SEX))
+
+
+def _count_text(clone: Clone) -> str:
+    return f"{clone.count_low}" + (f"~{clone.count_high}" if clone.count_high != clone.count_low
+                                   else "")
+
+
 def _ploidy_finding(k: Karyotype, stem: int) -> KaryotypeFinding:
     from ..ploidy import classify, load_classes
 
+    classes = load_classes()
     clone = k.clones[stem]
-    name = classify(k.modal_number, load_classes())
-    detail = f"stemline {clone.count_low}" + (
-        f"~{clone.count_high}" if clone.count_high != clone.count_low else "")
+    cells = _lineage_cells(k.clones, stem)
+    abnormal = [i for i, c in enumerate(k.clones) if c.role != "normal"]
+    pre = _pre_doubling(clone) if not clone.doubled else None
+    if pre is not None:  # the first abnormal clone itself reads doubled
+        halves = [i for i in abnormal if i != stem and _is_double_of(clone, k.clones[i])]
+        before = classify(pre, classes)
+        if halves:
+            half = k.clones[halves[0]]
+            total = [cells, _lineage_cells(k.clones, halves[0])]
+            return KaryotypeFinding(
+                "ploidy", classify(half.count_low, classes),
+                f"doubled (masked) hypodiploid: clone {_count_text(clone)} is clone "
+                f"{_count_text(half)} doubled (every chromosome 2x); {before} before doubling",
+                None if None in total else sum(total), stem)
+        return KaryotypeFinding(
+            "ploidy", f"possible doubled hypodiploid ({before})",
+            f"possible doubled (masked) hypodiploid: {_count_text(clone)} chromosomes "
+            f"({classify(k.modal_number, classes)} by count) with every autosome at 2 or 4 "
+            f"copies, {sum(clone.copies[c] == 2 for c in AUTOSOMES)} at 2 (lost before "
+            f"doubling); {pre} before doubling ({before}); confirm by allele-specific copy "
+            "number (whole-chromosome LOH) or SNP array (Carroll 2019; Safavi & Paulsson 2017)",
+            cells, stem, None, "low")
+    name = classify(k.modal_number, classes)
+    detail = f"stemline {_count_text(clone)}"
     doubled = [c for c in k.clones if c.doubled and c.parent == stem]
+    written = [i for i in abnormal if i != stem and not k.clones[i].doubled
+               and k.clones[i].parent is None and _is_double_of(k.clones[i], clone)]
+    hypodiploid = k.modal_number <= int(load_rules()["doubled_max_stemline"])
+    if hypodiploid and (doubled or written):
+        detail = f"doubled (masked) hypodiploid: {detail}"
     for c in doubled:
         detail += f"; doubled clone {c.count_low} (idemx2, {c.cells} cells)"
-    return KaryotypeFinding("ploidy", name, detail, _lineage_cells(k.clones, stem), stem)
+    for i in written:
+        c = k.clones[i]
+        detail += f"; doubled clone {_count_text(c)} (written in full, {c.cells} cells)"
+        extra = _lineage_cells(k.clones, i)
+        cells = None if cells is None or extra is None else cells + extra
+    return KaryotypeFinding("ploidy", name, detail, cells, stem)
