@@ -161,6 +161,95 @@ def load_isoforms(path: str | Path | None = None) -> dict[str, str]:
     return {r["junction"].lower(): r["isoform"] for r in rows}
 
 
+def load_isoform_regions(path: str | Path | None = None) -> dict[str, str]:
+    """BCR::ABL1 junction -> BCR breakpoint cluster region (m-bcr, M-bcr, mu-bcr)."""
+    from .assets import read_commented_tsv
+
+    rows = read_commented_tsv(path or asset("bcr_abl1_isoforms.tsv"))
+    return {r["junction"].lower(): r.get("region") or "" for r in rows}
+
+
+BCR_EXON_COLUMNS = ("build", "exon", "start", "end", "status", "source")
+BCR_BUILDS = ("GRCh38", "GRCh37")
+
+
+def load_bcr_exons(path: str | Path | None = None
+                   ) -> dict[str, dict[int, tuple[int | None, int | None]]]:
+    """build -> exon number -> (start, end), None where not listed (assets/bcr_exons.tsv)."""
+    path = Path(path) if path else asset("bcr_exons.tsv")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = [(n, line.rstrip("\r\n")) for n, line in enumerate(handle, 1)
+                     if line.strip() and not line.startswith("#")]
+    except OSError as error:
+        raise LenallInputError(f"cannot read: {error.strerror}", file=path) from error
+    if not lines or lines[0][1].split("\t") != list(BCR_EXON_COLUMNS):
+        raise LenallInputError("BCR exon table header is not as expected", file=path,
+                               line=lines[0][0] if lines else None,
+                               hint=f"columns: {', '.join(BCR_EXON_COLUMNS)}")
+    table: dict[str, dict[int, tuple[int | None, int | None]]] = {b: {} for b in BCR_BUILDS}
+    for number, text in lines[1:]:
+        row = dict(zip(BCR_EXON_COLUMNS, text.split("\t"), strict=False))
+
+        def fail(message: str, column: str, hint: str) -> LenallInputError:
+            return LenallInputError(message, file=path, line=number, field=column, hint=hint)
+
+        if row.get("build") not in BCR_BUILDS:
+            raise fail(f"unknown build '{row.get('build')}'", "build",
+                       f"use {' or '.join(BCR_BUILDS)}")
+        values = []
+        for column in ("exon", "start", "end"):
+            cell = (row.get(column) or "").strip()
+            if column != "exon" and cell in ("", NONE):
+                values.append(None)
+                continue
+            if not cell.isdigit():
+                raise fail(f"{column} '{cell}' is not a whole number", column,
+                           "1-based coordinates; '.' where not known")
+            values.append(int(cell))
+        exon, start, end = values
+        if start is not None and end is not None and start > end:
+            raise fail(f"start {start} is after end {end}", "start", "BCR is on the + strand")
+        table[row["build"]][exon] = (start, end)
+    return table
+
+
+_BCR_BREAKPOINT = re.compile(r"(?<![\w.])(?:chr)?22:(\d[\d,]*)", re.IGNORECASE)
+
+
+def bcr_junction_at(position: int, exons: Mapping[int, tuple[int | None, int | None]]
+                    ) -> str | None:
+    """`e14a2` for a BCR breakpoint at the last base of exon 14 or in intron 14 (between the end
+    of exon 14 and the start of exon 15, both known); None when the table cannot place it."""
+    for exon, (_, end) in sorted(exons.items()):
+        if end is None:
+            continue
+        following = exons.get(exon + 1, (None, None))[0]
+        if position == end or (following is not None and end < position < following):
+            return f"e{exon}a2"
+    return None
+
+
+def bcr_isoform_from_breakpoint(text: str, isoforms: Mapping[str, str],
+                                exons: Mapping[str, Mapping[int, tuple[int | None, int | None]]]
+                                | None = None, genome: str | None = None) -> str | None:
+    """`p210 (M-bcr, e14a2 from BCR breakpoint 22:23290413, GRCh38)` for the first chr22
+    coordinate in the text the BCR exon table places; None when none does. Without `genome`
+    the build is the one whose listed BCR exons span the coordinate (the GRCh38 and GRCh37
+    BCR loci, 23.18-23.32 Mb and 23.52-23.66 Mb, do not overlap)."""
+    exons = exons if exons is not None else load_bcr_exons()
+    regions = load_isoform_regions()
+    for match in _BCR_BREAKPOINT.finditer(text):
+        position = int(match.group(1).replace(",", ""))
+        for build in ([genome] if genome else BCR_BUILDS):
+            junction = bcr_junction_at(position, exons.get(build, {}))
+            if junction and junction in isoforms:
+                region = regions.get(junction) or "BCR"
+                return (f"{isoforms[junction]} ({region}, {junction} from BCR breakpoint "
+                        f"22:{position}, {build})")
+    return None
+
+
 # --- matching ------------------------------------------------------------------------------------
 
 def is_negative(event: Mapping[str, str]) -> bool:
@@ -309,10 +398,12 @@ def assign_subtype(evidence: PatientEvidence, rules: Sequence[SubtypeRule], *, c
         texts = list(dict.fromkeys(h.text for h in hits))
         if rule.subtype == "BCR::ABL1":
             raw = " ".join(h.raw for h in hits)
-            isoform = bcr_abl1_isoform(raw, isoforms if isoforms is not None else
-                                       load_isoforms())
+            isoforms = isoforms if isoforms is not None else load_isoforms()
+            isoform = bcr_abl1_isoform(raw, isoforms) or bcr_isoform_from_breakpoint(
+                raw, isoforms)
             texts.append(f"isoform {isoform}" if isoform else "isoform not determined "
-                         "(no e1a2/e13a2/e14a2 junction in the evidence)")
+                         "(no e1a2/e13a2/e14a2 junction and no BCR breakpoint that "
+                         "assets/bcr_exons.tsv places)")
         row.update(subtype=rule.subtype, group=rule.group, evidence="; ".join(texts),
                    source_samples=";".join(sorted({h.sample for h in hits}, key=natural_key)))
         row["also_found"] = "; ".join(r.subtype for r, _ in matched[1:]) or NONE
