@@ -191,8 +191,8 @@ def load_bcr_exons(path: str | Path | None = None
     for number, text in lines[1:]:
         row = dict(zip(BCR_EXON_COLUMNS, text.split("\t"), strict=False))
 
-        def fail(message: str, column: str, hint: str) -> LenallInputError:
-            return LenallInputError(message, file=path, line=number, field=column, hint=hint)
+        def fail(message: str, column: str, hint: str, line: int = number) -> LenallInputError:
+            return LenallInputError(message, file=path, line=line, field=column, hint=hint)
 
         if row.get("build") not in BCR_BUILDS:
             raise fail(f"unknown build '{row.get('build')}'", "build",
