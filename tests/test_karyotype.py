@@ -229,6 +229,9 @@ DETAILED_REFUSED = [
     ("46,XX,t(9;22)(9pter->9q34::22q11.2->22qter;22pter->22q11.2::9q34->9qter;1pter->1qter)"
      "[10]", 15, "3 derivative(s)"),
     ("46,XX,der(9)(9pter->9q34::->22qter)[10]", 27, "bad segment"),
+    ("46,XX,t(9;22)(9pter->9q34::22q11.2->22qter;22pter->22q11.2::9q3x->9qter)[10]", 61,
+     "bad segment end '9q3x'"),
+    ("46,XX,t(9;22)(9pter->9q34::22q11.2->22qter;)[10]", 44, "empty derivative"),
 ]
 
 

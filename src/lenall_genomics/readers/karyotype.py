@@ -17,6 +17,14 @@ assets/karyotype_fish_probes.tsv):
 - `c` items are constitutional: counted in copies but not tumour events (not in gains/losses,
   rearrangements or findings).
 - modal_number: the stemline's count (the midpoint, rounded down, of a range such as 68~72).
+- The detailed form (`der(9)(9pter->9q34::22q11.2->22qter)`) is read into the short form's parts;
+  its breakpoints are the bands beside each `::` / `:`.
+- iAMP21 (Harrison 2014; Moorman 2007): RUNX1 FISH counts decide; 21q amplification written in
+  the karyotype (amp, hsr, qdp, a repeat written x?) is iAMP21 with confidence medium; the
+  appearance alone (idic(21), i(21), r(21), ...) is possible only (positive None = equivocal).
+- Doubled (masked) hypodiploid clones (Carroll 2019; Safavi & Paulsson 2017): a clone with every
+  autosome at 2 or 4 copies takes the class of the hypodiploid clone it doubles; alone it is
+  "possible doubled hypodiploid", never high hyperdiploid.
 """
 
 from __future__ import annotations
@@ -499,18 +507,19 @@ def _detailed_parts(ctx, kind: str, chroms: tuple[str, ...], text: str, offset: 
     hint = ("write segments as 9pter->9q34 joined by '::', e.g. "
             "der(9)(9pter->9q34::22q11.2->22qter)")
     breaks: dict[str, list[str]] = {}
-    position = 0
+    group_start = 0  # offset of the group in text
     groups = text.split(";")
     if kind != "der" and len(groups) > max(1, len(chroms)):
         ctx.fail(f"{kind}() names {len(chroms)} chromosome(s) but the detailed form has "
                  f"{len(groups)} derivative(s)", offset, "one ';'-separated group per chromosome")
     for group in groups:
         if not group.strip():
-            ctx.fail("empty derivative in the detailed form", offset + position, hint)
+            ctx.fail("empty derivative in the detailed form", offset + group_start, hint)
         # a chromosome: segments joined by '::'; a lone ':' ends it at a break (terminal deletion)
         pieces = group.split("::")
+        piece_start = group_start
         for n, piece in enumerate(pieces):
-            at = offset + position + len(group) - len(group.lstrip())
+            at = offset + piece_start + len(piece) - len(piece.lstrip())
             segment = piece.strip()
             terminal_before = segment.startswith(":")
             terminal_after = segment.endswith(":")
@@ -534,8 +543,8 @@ def _detailed_parts(ctx, kind: str, chroms: tuple[str, ...], text: str, offset: 
                 breaks.setdefault(first[0], []).append(first[1])
             if n < len(pieces) - 1 or terminal_after:
                 breaks.setdefault(last[0], []).append(last[1])
-            position += len(piece) + 2
-        position += 1 - 2  # the ';' replaces the last '::' step
+            piece_start += len(piece) + 2  # the piece and its '::'
+        group_start += len(group) + 1  # the group and its ';'
     if not breaks:
         ctx.fail("the detailed form has no break ('::' or ':')", offset, hint)
     outside = [c for c in breaks if c not in chroms]
