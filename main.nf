@@ -160,6 +160,7 @@ workflow LENALL {
     population_vcf = reference('population_vcf')
     pon = reference('pon')
     rows_file = reference('rows')
+    findings_file = reference('findings')
 
     rows = samplesheet.flatMap { sheet ->
         sheet.splitCsv(header: true, strip: true).collect { row -> [row, sheet.parent] }
@@ -187,7 +188,7 @@ workflow LENALL {
         .flatMap { meta, files -> files instanceof List ? files : [files] }
         .toSortedList(BY_NAME)
 
-    COHORT(cohort_sheet, sheet_files, results, rows_file)
+    COHORT(cohort_sheet, sheet_files, results, rows_file, findings_file)
     cohort_tables = COHORT.out.alterations
         .mix(COHORT.out.evaluability, COHORT.out.frequencies, COHORT.out.ploidy,
              COHORT.out.subtypes)

@@ -117,8 +117,8 @@ def write_cohort(root: Path) -> dict[str, Path]:
     ])
     write_json(t01 / "T01.variants.qc.json", {
         "sample": "T01", "records_read": 2, "alleles_considered": 2,
-        "status_counts": {"somatic": 1, "germline": 1, "likely_germline": 0, "artifact": 0,
-                          "filtered": 0},
+        "status_counts": {"somatic": 1, "germline": 1, "likely_germline": 0, "undetermined": 2,
+                          "artifact": 0, "filtered": 0},
         "reason_counts": {"population_af": 1}, "flag_counts": {"germline_confirmation_recommended": 1},
         "skipped": {}, "skipped_total": 0, "thresholds": {"max_population_af": 0.01}})
     write_tsv(t01 / "T01.fusions.tsv", EVENT_COLUMNS, [

@@ -359,3 +359,84 @@ def test_subtypes_see_cytogenetic_events_positive_calls_negative_does_not(tmp_pa
     assert "clinical" in subtype["A"]["evidence"]
     assert subtype["B"]["subtype"] != "BCR::ABL1"
     assert "BCR::ABL1" not in subtype["B"]["not_assessable"].split(";")
+
+
+# --- iAMP21 from karyotypes and RUNX1 FISH text -----------------------------------------------------
+
+@pytest.mark.parametrize(("target", "result", "detail", "call"), [
+    ("RUNX1", "amplified", "", "positive"),
+    ("RUNX1", "positive", "nuc ish(RUNX1x6)[160/200]", "positive"),
+    ("RUNX1", "positive", "7 RUNX1 signals per cell", "positive"),
+    ("AML1", "positive", "4 extra copies on one abnormal chromosome 21", "positive"),
+    ("RUNX1", "positive", "3 RUNX1 signals (trisomy 21)", "negative"),
+    ("RUNX1", "positive", "", "equivocal"),
+    ("iAMP21", "positive", "", "positive"),
+    ("iAMP21", "positive", "4 RUNX1 signals", "equivocal"),
+    ("RUNX1", "negative", "2 signals", "negative"),
+])
+def test_iamp21_rule_applied_to_runx1_fish_findings(tmp_path, target, result, detail, call):
+    path = findings_file(tmp_path, f"A\t\tFISH\t{target}\t{result}\t{detail}\t")
+    (found,) = read_findings(path, SHEET)
+    assert (found.event, found.call) == ("iAMP21", call)
+    if result != "negative" and (call != "positive" or detail):
+        assert "Harrison 2014" in found.detail  # the rule is named where it was applied
+
+
+def test_iamp21_subtype_from_karyotype_fish_and_findings_text(tmp_path):
+    samples = (Sample("A", "A1", "B-ALL", karyotype="46,XX,dup(21)(q22q22)x?"),
+               Sample("B", "B1", "B-ALL", karyotype="46,XX[20].ish amp(21)(RUNX1)"),
+               Sample("C", "C1", "B-ALL", karyotype="46,XY,der(21)amp(21)(q22)[10]"),
+               Sample("D", "D1", "B-ALL", karyotype="47,XX,+X,idic(21)(q22)[12]"),
+               Sample("E", "E1", "B-ALL", karyotype="46,XX[20]"),
+               Sample("F", "F1", "B-ALL", karyotype="46,XX[20]"))
+    path = findings_file(tmp_path, "E\t\tFISH\tRUNX1\tpositive\tnuc ish(RUNX1x6)[160/200]\t",
+                         "F\t\tFISH\tRUNX1\tpositive\t3 RUNX1 signals\t")
+    tables = build_cohort(samples, tmp_path / "none", evidence=collect_evidence(samples, path))
+    subtype = {r["patient"]: r for r in tables.subtypes}
+    for patient in "ABCE":
+        assert subtype[patient]["subtype"] == "iAMP21", subtype[patient]
+    # idic(21) alone: the appearance, not the amplification; iAMP21 stays open, not excluded
+    assert subtype["D"]["subtype"] != "iAMP21"
+    assert "iAMP21" in subtype["D"]["not_assessable"].split("; ")
+    # three RUNX1 signals: tested, below the rule, so iAMP21 is excluded
+    assert subtype["F"]["subtype"] != "iAMP21"
+    assert "iAMP21" not in subtype["F"]["not_assessable"].split("; ")
+    events = [r for r in cytogenetics.event_rows(collect_evidence(samples, path))
+              if r["label"] == "iAMP21"]
+    assert {(r["patient"], r["result"]) for r in events} == {
+        ("A", "positive"), ("B", "positive"), ("C", "positive"), ("D", "equivocal"),
+        ("E", "positive"), ("F", "negative")}
+
+
+def test_a_negative_fish_in_the_karyotype_is_negative_evidence(tmp_path):
+    samples = (Sample("A", "A1", "B-ALL", karyotype="46,XX[20].nuc ish(ABL1,BCR)x2[200]"),)
+    evidence = collect_evidence(samples)
+    (finding,) = [f for f in evidence.findings if f.event == "BCR::ABL1"]
+    assert finding.call == "negative"
+    tables = build_cohort(samples, tmp_path / "none", evidence=evidence)
+    assert not [a for a in tables.alterations if a.row == "BCR::ABL1"]
+
+
+def test_doubled_hypodiploid_karyotypes_in_the_cohort(tmp_path):
+    low = "35,XY,-2,-3,-4,-7,-12,-13,-15,-16,-17,-20,-22"
+    doubled = ("70,XXYY,-2,-2,-3,-3,-4,-4,-7,-7,-12,-12,-13,-13,-15,-15,-16,-16,-17,-17,"
+               "-20,-20,-22,-22")
+    samples = (Sample("A", "A1", "B-ALL", karyotype=f"{low}[10]/{doubled}[5]"),
+               Sample("B", "B1", "B-ALL", karyotype=f"{doubled}[15]"),
+               Sample("C", "C1", "B-ALL", karyotype="55,XX,+X,+4,+6,+10,+14,+17,+18,+21,+21[20]"))
+    evidence = collect_evidence(samples)
+    tables = build_cohort(samples, tmp_path / "none", evidence=evidence)
+    subtype = {r["patient"]: r for r in tables.subtypes}
+    assert subtype["A"]["subtype"] == "low hypodiploid"
+    assert "doubled (masked) hypodiploid" in subtype["A"]["evidence"] or any(
+        "doubled (masked) hypodiploid" in r["evidence"] for r in tables.cytogenetic_events
+        if r["patient"] == "A")
+    assert cell(tables, "A", "Low hypodiploid")["evaluated"] == "yes"
+    assert [a.patient for a in tables.alterations if a.row == "Low hypodiploid"] == ["A"]
+    # alone: possible, never high hyperdiploid or near-triploid; low hypodiploid stays open
+    assert subtype["B"]["subtype"] not in ("high hyperdiploid", "low hypodiploid")
+    assert "low hypodiploid" in subtype["B"]["not_assessable"].split("; ")
+    (possible,) = [r for r in tables.cytogenetic_events
+                   if r["patient"] == "B" and r["gene"].startswith("possible")]
+    assert possible["result"] == "equivocal"
+    assert subtype["C"]["subtype"] == "high hyperdiploid"

@@ -156,7 +156,8 @@ def chain(tmp_path_factory):
 
     staged_sheet, sheet_files = cohort_samplesheet(sheet, base / "staged_samplesheet")
     common = {"samplesheet": staged_sheet, "sheet_files": sheet_files}
-    cohort = work.run([work.stage("COHORT", {**common, "results": results, "rows": []})],
+    cohort = work.run([work.stage("COHORT", {**common, "results": results, "rows": [],
+                                                 "findings": []})],
                       origin)[0]
     tables = _emitted([cohort], "alterations", "evaluability", "frequencies", "ploidy",
                       "subtypes")
@@ -366,7 +367,8 @@ def test_cohort_reads_panel_files_and_rows_file_it_is_given(chain, tmp_path):
     work = Work(tmp_path)
     task = work.run([work.stage("COHORT", {"samplesheet": staged_sheet,
                                            "sheet_files": sheet_files,
-                                           "results": chain["results"], "rows": rows_file})],
+                                           "results": chain["results"], "rows": rows_file,
+                                           "findings": []})],
                     chain["origin"], user, chain["work"].root)[0]
     direct = tmp_path / "direct"
     _lenall("cohort", "--samplesheet", str(sheet), "--results",
@@ -380,3 +382,30 @@ def test_cohort_reads_panel_files_and_rows_file_it_is_given(chain, tmp_path):
         made, expected = ((folder / name).read_bytes() for folder in (task.folder, direct))
         assert folder_of_panel.sub(b"", made) == folder_of_panel.sub(b"", expected), name
     assert b"custom_panel.txt" in (direct / "evaluability.tsv").read_bytes()
+
+
+def test_cohort_reads_the_findings_table_it_is_given(chain, tmp_path):
+    """--findings (params.findings) is staged into the cohort task, which runs with only its
+    staged inputs in reach, and gives the tables `lenall cohort --findings` gives."""
+    user = tmp_path / "user"
+    user.mkdir()
+    findings = user / "clinical_findings.tsv"
+    findings.write_text("patient\tsample\ttest\ttarget\tresult\tdetail\tdate\n"
+                        "02\t\tFISH\tKMT2A\tpositive\tbreak-apart: 3' signal lost\t2019-03-02\n"
+                        "03\t\tFISH\tRUNX1\tamplified\tnuc ish(RUNX1x6)[160/200]\t2019-04-01\n")
+    work = Work(tmp_path)
+    task = work.run([work.stage("COHORT", {**chain["common"], "results": chain["results"],
+                                           "rows": [], "findings": findings})],
+                    chain["origin"], user, chain["work"].root)[0]
+    assert "--findings findings/clinical_findings.tsv" in task.script
+    events = (task.folder / "cytogenetic_events.tsv").read_text()
+    assert "break-apart: 3' signal lost" in events
+    direct = tmp_path / "direct"
+    _lenall("cohort", "--samplesheet", str(chain["sheet"]), "--results",
+            str(chain["published"] / "samples"), "--outdir", str(direct), "--findings",
+            str(findings))
+    for name in ("alterations.tsv", "evaluability.tsv", "frequencies.tsv",
+                 "cytogenetic_events.tsv", "subtypes.tsv"):
+        made, expected = ((folder / name).read_bytes() for folder in (task.folder, direct))
+        assert made.replace(b"findings/clinical_findings.tsv", str(findings).encode()) == \
+            expected, name

@@ -270,3 +270,86 @@ def test_ploidy_class_from_a_karyotype_event():
     assert row["subtype"] == "low hypodiploid"
     assert call(events=[event(".", "karyotype", ".", "hyperdiploid", source="karyotype")])[
         "subtype"] == B_OTHER  # 47-50 is not high hyperdiploid
+
+
+def test_an_equivocal_finding_calls_nothing_and_excludes_nothing():
+    """idic(21) without RUNX1 FISH (Harrison 2014): possible iAMP21, never B-other by it."""
+    possible = event("iAMP21", "amplification", ".", "iAMP21 equivocal", source="karyotype")
+    row = call(events=[possible])
+    assert row["subtype"] != "iAMP21" and row["subtype"] != B_OTHER
+    assert "iAMP21" in row["not_assessable"].split("; ")
+    assert call()["subtype"] == B_OTHER  # the same evidence without it excludes iAMP21
+
+
+# --- BCR::ABL1 isoform from a BCR breakpoint coordinate (assets/bcr_exons.tsv) -----------------
+
+@pytest.mark.parametrize(("evidence", "expected"), [
+    # Manta BND pair as the fusions step writes it (GRCh38, no chr): last base of exon 14
+    ("reads=58; breakpoints=9:130823683>22:23290413; type=BND", "p210 (M-bcr, e14a2"),
+    # Arriba GRCh37 K562 splice-site call
+    ("breakpoint1=22:23632600 breakpoint2=9:133729451 splice-site", "p210 (M-bcr, e14a2"),
+    # STAR-Fusion with chr, GRCh38, end of exon 13
+    ("LeftBreakpoint=chr22:23289621:+ RightBreakpoint=chr9:130854064:+", "p210 (M-bcr, e13a2"),
+    # DNA breakpoints inside introns 13 and 14, both builds, with and without chr
+    ("breakpoints=chr22:23290000>chr9:130840000", "p210 (M-bcr, e13a2"),
+    ("breakpoints=22:23291800>9:130840000", "p210 (M-bcr, e14a2"),
+    ("breakpoints=chr22:23633500>chr9:133700000", "p210 (M-bcr, e14a2"),
+    ("breakpoints=22:23632100>9:133700000", "p210 (M-bcr, e13a2"),
+])
+def test_bcr_abl1_isoform_from_a_breakpoint_coordinate(evidence, expected):
+    row = call(events=[event("ABL1", "rearrangement", "BCR", "BCR::ABL1", source="dna_sv",
+                             evidence=evidence)])
+    assert f"isoform {expected} from BCR breakpoint" in row["evidence"], row["evidence"]
+
+
+def test_a_junction_name_wins_over_the_coordinate_and_unplaced_breakpoints_say_so():
+    named = call(events=[event("ABL1", "fusion", "BCR", "BCR::ABL1",
+                               evidence="e1a2; breakpoints=22:23290413>9:130854064")])
+    assert "isoform p190 (e1a2)" in named["evidence"]
+    # intron 1 (m-bcr): exons 1-2 are not in assets/bcr_exons.tsv (not verified)
+    unplaced = call(events=[event("ABL1", "fusion", "BCR", "BCR::ABL1",
+                                  evidence="breakpoints=22:23200000>9:130854064")])
+    assert "isoform not determined" in unplaced["evidence"]
+    assert "assets/bcr_exons.tsv" in unplaced["evidence"]
+
+
+def test_m_bcr_and_mu_bcr_from_an_exon_table_that_lists_them(tmp_path):
+    """The rule for p190/p230 (intron 1 / intron 19) with a laboratory's own exon table."""
+    from lenall_genomics.subtypes import bcr_isoform_from_breakpoint, load_bcr_exons, load_isoforms
+
+    table = tmp_path / "bcr_exons.tsv"
+    table.write_text("# test exons (not real coordinates)\n"
+                     "build\texon\tstart\tend\tstatus\tsource\n"
+                     "GRCh38\t1\t1000\t2000\tread\ttest\nGRCh38\t2\t70000\t70100\tread\ttest\n"
+                     "GRCh38\t19\t90000\t90100\tread\ttest\nGRCh38\t20\t95000\t95100\tread\ttest\n")
+    exons = load_bcr_exons(table)
+    isoforms = load_isoforms()
+    assert bcr_isoform_from_breakpoint("chr22:30000", isoforms, exons).startswith(
+        "p190 (m-bcr, e1a2")
+    assert bcr_isoform_from_breakpoint("22:92000", isoforms, exons).startswith(
+        "p230 (mu-bcr, e19a2")
+    assert bcr_isoform_from_breakpoint("22:80000", isoforms, exons) is None  # exons 2-19 unknown
+
+
+@pytest.mark.parametrize(("line", "field", "message"), [
+    ("GRCh36\t14\t1\t2\tread\tx", "build", "unknown build 'GRCh36'"),
+    ("GRCh38\tfourteen\t1\t2\tread\tx", "exon", "exon 'fourteen' is not a whole number"),
+    ("GRCh38\t14\t23290413\t23290339\tread\tx", "start", "is after end"),
+])
+def test_bad_bcr_exon_table_names_file_line_and_field(tmp_path, line, field, message):
+    from lenall_genomics.subtypes import load_bcr_exons
+
+    table = tmp_path / "bcr_exons.tsv"
+    table.write_text("build\texon\tstart\tend\tstatus\tsource\n" + line + "\n")
+    with pytest.raises(LenallInputError) as caught:
+        load_bcr_exons(table)
+    assert (caught.value.line, caught.value.field) == (2, field)
+    assert message in caught.value.message and caught.value.hint
+
+
+def test_shipped_bcr_exon_table_reads_and_agrees_between_builds():
+    from lenall_genomics.subtypes import load_bcr_exons
+
+    exons = load_bcr_exons()
+    assert exons["GRCh38"][14] == (23290339, 23290413)  # 75-bp exon 14 (b3)
+    assert exons["GRCh37"][14][1] - exons["GRCh38"][14][1] == 342187

@@ -6,6 +6,7 @@ process COHORT {
     path sheet_files, stageAs: 'inputs/*' // panel files and tables the samplesheet names
     path results, stageAs: 'results/*'
     path rows, stageAs: 'reference/*' // a rows file replacing the Figure 1 rows, or []
+    path findings, stageAs: 'findings/*' // a cohort-wide clinical findings table, or []
 
     output:
     path "alterations.tsv"  , emit: alterations
@@ -20,6 +21,7 @@ process COHORT {
 
     script:
     def rows_option = rows ? "--rows ${rows}" : ''
+    def findings_option = findings ? "--findings ${findings}" : ''
     def args = task.ext.args ?: ''
     """
     lenall cohort \\
@@ -28,6 +30,7 @@ process COHORT {
         --outdir . \\
         --genome ${params.genome} \\
         ${rows_option} \\
+        ${findings_option} \\
         ${args}
 
     cat <<-END_VERSIONS > versions.yml

@@ -30,6 +30,7 @@ CYTOGENETIC_EVENT_COLUMNS = ("patient", "sample", *EVENT_COLUMNS, "result", "tes
 DISCORDANCE_COLUMNS = ("patient", "row", "decided_by", "positive", "negative", "explanation",
                        "source")
 _CONFIDENCE = {"high": "high", "medium": "medium", "low": "low"}
+_KARYOTYPE_CALLS = {True: "positive", False: "negative", None: "equivocal"}
 
 
 @dataclass(frozen=True)
@@ -113,13 +114,17 @@ def parse_sample_karyotype(sample: Sample, samplesheet: str | Path | None
     for item in parsed.findings():
         target = lookup_target(_event_name(item.event))
         cells = f"[{item.cells}]" if getattr(item, "cells", None) else ""
+        # an ish/nuc ish result may be negative; a karyotype appearance alone (idic(21) without
+        # RUNX1 FISH) is possible, not shown: equivocal
+        call = _KARYOTYPE_CALLS[getattr(item, "positive", True)]
         findings.append(Finding(
             patient=sample.patient, sample=sample.sample, test=KARYOTYPE, target=item.event,
             event=target.event if target else item.event,
             event_type=target.event_type if target else item.kind,
-            row=target.row if target else None, result="positive", call="positive",
-            confidence="high", detail=f"{item.detail}{cells}".strip(), date="", file=where,
-            line=sample.row, source=KARYOTYPE))
+            row=target.row if target else None, result=call, call=call,
+            confidence=getattr(item, "confidence", "high") if call == "positive" else ".",
+            detail=f"{item.detail}{cells}".strip(), date="", file=where, line=sample.row,
+            source=KARYOTYPE))
     return karyotype, findings
 
 
@@ -173,7 +178,8 @@ def event_rows(evidence: CytogeneticEvidence) -> list[dict[str, str]]:
 def subtype_events(rows: Sequence[Mapping[str, str]], columns) -> list[tuple[str, list[dict]]]:
     """Per column sample, the cytogenetic events subtypes.py reads (model.EVENT_COLUMNS): positive
     ones as they are, negative ones labelled '<event> negative' (they make a subtype assessable,
-    never call it); equivocal and failed results are left out (they exclude nothing)."""
+    never call it), equivocal ones labelled '<event> equivocal' (they call nothing and keep the
+    subtype from being excluded); failed results are left out."""
     by_patient: dict[str, list[Mapping[str, str]]] = defaultdict(list)
     for row in rows:
         by_patient[row["patient"]].append(row)
@@ -183,12 +189,12 @@ def subtype_events(rows: Sequence[Mapping[str, str]], columns) -> list[tuple[str
         per_sample: dict[str, list[dict]] = defaultdict(list)
         for row in by_patient.get(column.patient, ()):
             sample = row["sample"] if row["sample"] in names else names[0]
-            if row["sample"] not in (".", sample) or row["result"] not in ("positive",
-                                                                             "negative"):
+            if row["sample"] not in (".", sample) or row["result"] not in (
+                    "positive", "negative", "equivocal"):
                 continue
             event = {c: row[c] for c in EVENT_COLUMNS}
-            if row["result"] == "negative":
-                event["label"] = f"{row['label']} negative"
+            if row["result"] in ("negative", "equivocal"):
+                event["label"] = f"{row['label']} {row['result']}"
             per_sample[sample].append(event)
         out += sorted(per_sample.items())
     return out

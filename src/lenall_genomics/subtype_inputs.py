@@ -18,6 +18,7 @@ from .subtypes import (
     PatientEvidence,
     SubtypeRule,
     assign_subtypes,
+    equivocal_for,
     load_rules,
     rule_hits,
 )
@@ -56,7 +57,7 @@ class SubtypeCollector:
             self.sources[sample].add((record.get("source") or "").strip().lower())
             event = {**record, "sample": sample}
             probe = PatientEvidence("", events=[event])
-            if any(rule_hits(rule, probe) for rule in self.rules
+            if any(rule_hits(rule, probe) or equivocal_for(rule, probe) for rule in self.rules
                    if rule.kind in ("fusion", "karyotype", "ploidy")):
                 self.events[sample].append(event)
 

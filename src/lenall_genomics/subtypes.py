@@ -48,6 +48,9 @@ FUSION_TYPES = ("fusion", "rearrangement", "translocation")
 # A finding reported as negative (clinical "BCR::ABL1 negative") makes a patient evaluable, never
 # altered: such an event never calls a subtype.
 _NEGATIVE = re.compile(r"\b(negative|not detected|absent|no evidence of|normal)\b", re.IGNORECASE)
+# A finding that could not be called (equivocal FISH; an idic(21) without RUNX1 FISH) calls nothing
+# and excludes nothing: the subtype it names stays not assessable.
+_EQUIVOCAL = re.compile(r"\bequivocal\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -158,10 +161,103 @@ def load_isoforms(path: str | Path | None = None) -> dict[str, str]:
     return {r["junction"].lower(): r["isoform"] for r in rows}
 
 
+def load_isoform_regions(path: str | Path | None = None) -> dict[str, str]:
+    """BCR::ABL1 junction -> BCR breakpoint cluster region (m-bcr, M-bcr, mu-bcr)."""
+    from .assets import read_commented_tsv
+
+    rows = read_commented_tsv(path or asset("bcr_abl1_isoforms.tsv"))
+    return {r["junction"].lower(): r.get("region") or "" for r in rows}
+
+
+BCR_EXON_COLUMNS = ("build", "exon", "start", "end", "status", "source")
+BCR_BUILDS = ("GRCh38", "GRCh37")
+
+
+def load_bcr_exons(path: str | Path | None = None
+                   ) -> dict[str, dict[int, tuple[int | None, int | None]]]:
+    """build -> exon number -> (start, end), None where not listed (assets/bcr_exons.tsv)."""
+    path = Path(path) if path else asset("bcr_exons.tsv")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = [(n, line.rstrip("\r\n")) for n, line in enumerate(handle, 1)
+                     if line.strip() and not line.startswith("#")]
+    except OSError as error:
+        raise LenallInputError(f"cannot read: {error.strerror}", file=path) from error
+    if not lines or lines[0][1].split("\t") != list(BCR_EXON_COLUMNS):
+        raise LenallInputError("BCR exon table header is not as expected", file=path,
+                               line=lines[0][0] if lines else None,
+                               hint=f"columns: {', '.join(BCR_EXON_COLUMNS)}")
+    table: dict[str, dict[int, tuple[int | None, int | None]]] = {b: {} for b in BCR_BUILDS}
+    for number, text in lines[1:]:
+        row = dict(zip(BCR_EXON_COLUMNS, text.split("\t"), strict=False))
+
+        def fail(message: str, column: str, hint: str, line: int = number) -> LenallInputError:
+            return LenallInputError(message, file=path, line=line, field=column, hint=hint)
+
+        if row.get("build") not in BCR_BUILDS:
+            raise fail(f"unknown build '{row.get('build')}'", "build",
+                       f"use {' or '.join(BCR_BUILDS)}")
+        values = []
+        for column in ("exon", "start", "end"):
+            cell = (row.get(column) or "").strip()
+            if column != "exon" and cell in ("", NONE):
+                values.append(None)
+                continue
+            if not cell.isdigit():
+                raise fail(f"{column} '{cell}' is not a whole number", column,
+                           "1-based coordinates; '.' where not known")
+            values.append(int(cell))
+        exon, start, end = values
+        if start is not None and end is not None and start > end:
+            raise fail(f"start {start} is after end {end}", "start", "BCR is on the + strand")
+        table[row["build"]][exon] = (start, end)
+    return table
+
+
+_BCR_BREAKPOINT = re.compile(r"(?<![\w.])(?:chr)?22:(\d[\d,]*)", re.IGNORECASE)
+
+
+def bcr_junction_at(position: int, exons: Mapping[int, tuple[int | None, int | None]]
+                    ) -> str | None:
+    """`e14a2` for a BCR breakpoint at the last base of exon 14 or in intron 14 (between the end
+    of exon 14 and the start of exon 15, both known); None when the table cannot place it."""
+    for exon, (_, end) in sorted(exons.items()):
+        if end is None:
+            continue
+        following = exons.get(exon + 1, (None, None))[0]
+        if position == end or (following is not None and end < position < following):
+            return f"e{exon}a2"
+    return None
+
+
+def bcr_isoform_from_breakpoint(text: str, isoforms: Mapping[str, str],
+                                exons: Mapping[str, Mapping[int, tuple[int | None, int | None]]]
+                                | None = None, genome: str | None = None) -> str | None:
+    """`p210 (M-bcr, e14a2 from BCR breakpoint 22:23290413, GRCh38)` for the first chr22
+    coordinate in the text the BCR exon table places; None when none does. Without `genome`
+    the build is the one whose listed BCR exons span the coordinate (the GRCh38 and GRCh37
+    BCR loci, 23.18-23.32 Mb and 23.52-23.66 Mb, do not overlap)."""
+    exons = exons if exons is not None else load_bcr_exons()
+    regions = load_isoform_regions()
+    for match in _BCR_BREAKPOINT.finditer(text):
+        position = int(match.group(1).replace(",", ""))
+        for build in ([genome] if genome else BCR_BUILDS):
+            junction = bcr_junction_at(position, exons.get(build, {}))
+            if junction and junction in isoforms:
+                region = regions.get(junction) or "BCR"
+                return (f"{isoforms[junction]} ({region}, {junction} from BCR breakpoint "
+                        f"22:{position}, {build})")
+    return None
+
+
 # --- matching ------------------------------------------------------------------------------------
 
 def is_negative(event: Mapping[str, str]) -> bool:
     return bool(_NEGATIVE.search(f"{event.get('event_type') or ''} {event.get('label') or ''}"))
+
+
+def is_equivocal(event: Mapping[str, str]) -> bool:
+    return bool(_EQUIVOCAL.search(f"{event.get('event_type') or ''} {event.get('label') or ''}"))
 
 
 def _is_fusion_event(event: Mapping[str, str]) -> bool:
@@ -212,7 +308,7 @@ def _ploidy_class(record: Mapping[str, object], classify) -> str:
 
 def rule_hits(rule: SubtypeRule, evidence: PatientEvidence, *, classify=None) -> list[Hit]:
     hits: list[Hit] = []
-    events = [e for e in evidence.events if not is_negative(e)]
+    events = [e for e in evidence.events if not is_negative(e) and not is_equivocal(e)]
     if rule.kind == "fusion":
         for event in events:
             if _is_fusion_event(event) and _fusion_hit(rule.match, event) and not (
@@ -260,6 +356,17 @@ def assessable(rule: SubtypeRule, available: set[str]) -> bool:
     return False
 
 
+def equivocal_for(rule: SubtypeRule, evidence: PatientEvidence, classify=None) -> bool:
+    """An equivocal finding that names the rule's lesion: the rule is not excluded."""
+    unsure = [{**e, "label": _EQUIVOCAL.sub("", e.get("label") or "").strip(),
+               "event_type": _EQUIVOCAL.sub("", e.get("event_type") or "").strip()}
+              for e in evidence.events if is_equivocal(e) and not is_negative(e)]
+    if not unsure:
+        return False
+    probe = PatientEvidence(evidence.patient, unsure, [], [], set())
+    return bool(rule_hits(rule, probe, classify=classify))
+
+
 def bcr_abl1_isoform(events_text: str, isoforms: Mapping[str, str]) -> str | None:
     """`p210 (e14a2)` when the text names a junction, else None."""
     for word in re.findall(r"\b[eb]\d+a\d+\b", events_text.lower()):
@@ -281,7 +388,8 @@ def assign_subtype(evidence: PatientEvidence, rules: Sequence[SubtypeRule], *, c
         hits = rule_hits(rule, evidence, classify=classify)
         if hits:
             matched.append((rule, hits))
-        elif not assessable(rule, evidence.available):
+        elif not assessable(rule, evidence.available) or equivocal_for(rule, evidence,
+                                                                          classify):
             not_assessable.append(rule)
     row = {"patient": evidence.patient, "also_found": NONE,
            "not_assessable": "; ".join(r.subtype for r in not_assessable) or NONE}
@@ -290,10 +398,12 @@ def assign_subtype(evidence: PatientEvidence, rules: Sequence[SubtypeRule], *, c
         texts = list(dict.fromkeys(h.text for h in hits))
         if rule.subtype == "BCR::ABL1":
             raw = " ".join(h.raw for h in hits)
-            isoform = bcr_abl1_isoform(raw, isoforms if isoforms is not None else
-                                       load_isoforms())
+            isoforms = isoforms if isoforms is not None else load_isoforms()
+            isoform = bcr_abl1_isoform(raw, isoforms) or bcr_isoform_from_breakpoint(
+                raw, isoforms)
             texts.append(f"isoform {isoform}" if isoform else "isoform not determined "
-                         "(no e1a2/e13a2/e14a2 junction in the evidence)")
+                         "(no e1a2/e13a2/e14a2 junction and no BCR breakpoint that "
+                         "assets/bcr_exons.tsv places)")
         row.update(subtype=rule.subtype, group=rule.group, evidence="; ".join(texts),
                    source_samples=";".join(sorted({h.sample for h in hits}, key=natural_key)))
         row["also_found"] = "; ".join(r.subtype for r, _ in matched[1:]) or NONE

@@ -20,6 +20,7 @@ REFERENCE_OPTIONS = {
     "--population-vcf": ("population_vcf", SITES_INDEXES),
     "--pon": ("pon", SITES_INDEXES),
     "--rows": ("rows", ()),
+    "--findings": ("findings", ()),
 }
 
 
@@ -78,7 +79,8 @@ def reference_problems(files: dict[str, str | None]) -> list[str]:
 
 def _reference_option(name: str):
     return click.option(name, default=None, metavar="FILE",
-                        help=f"check this reference as `lenall {'cohort' if name == '--rows' else 'variants'} "
+                        help=f"check this reference as `lenall "
+                             f"{'cohort' if name in ('--rows', '--findings') else 'variants'} "
                              f"{name}` would read it")
 
 
@@ -89,7 +91,8 @@ def _reference_option(name: str):
 @_reference_option("--population-vcf")
 @_reference_option("--pon")
 @_reference_option("--rows")
-def validate(samplesheet: str, gtf, fasta, population_vcf, pon, rows) -> None:
+@_reference_option("--findings")
+def validate(samplesheet: str, gtf, fasta, population_vcf, pon, rows, findings) -> None:
     """Check SAMPLESHEET against the schema and the cross-row rules, and the reference files
     given; exit 2 on any problem."""
     from ..samplesheet import load_samplesheet, validate_samplesheet
@@ -97,7 +100,7 @@ def validate(samplesheet: str, gtf, fasta, population_vcf, pon, rows) -> None:
     problems = [str(p) for p in validate_samplesheet(samplesheet)]
     problems += reference_problems({"--gtf": gtf, "--fasta": fasta,
                                     "--population-vcf": population_vcf, "--pon": pon,
-                                    "--rows": rows})
+                                    "--rows": rows, "--findings": findings})
     if problems:
         for problem in problems:
             click.echo(problem, err=True)

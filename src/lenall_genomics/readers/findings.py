@@ -205,13 +205,56 @@ def _finding(record: Mapping[str, str], path: Path, number: int,
     if when and not _valid_date(when):
         raise fail(f"date '{when}' is not an ISO date", "date", "write YYYY-MM-DD (or YYYY-MM)")
     known = lookup_target(record["target"])
+    detail = record.get("detail") or ""
+    if known is not None and known.event == IAMP21:
+        call, confidence, detail = iamp21_call(record["target"], record["result"], call,
+                                               confidence, detail)
     return Finding(
         patient=patient, sample=sample, test=test, target=record["target"],
         event=known.event if known else record["target"],
         event_type=known.event_type if known else "other",
         row=known.row if known else None, result=record["result"], call=call,
-        confidence=confidence, detail=record.get("detail") or "", date=when, file=str(path),
+        confidence=confidence, detail=detail, date=when, file=str(path),
         line=number)
+
+
+# --- iAMP21 from RUNX1 FISH text ------------------------------------------------------------------
+
+IAMP21 = "iAMP21"
+_SIGNALS = (re.compile(r"RUNX1\s*x\s*(\d+)", re.IGNORECASE),  # nuc ish(RUNX1x6)
+            re.compile(r"(\d+)\s*(?:RUNX1|AML1)?\s*signals?", re.IGNORECASE))  # 6 RUNX1 signals
+_EXTRA = re.compile(r"(\d+)\s*(?:extra|additional)\s*(?:RUNX1\s*)?cop", re.IGNORECASE)
+_AMPLIFIED = re.compile(r"amplif", re.IGNORECASE)
+
+
+def iamp21_call(target: str, result: str, call: str, confidence: str,
+                detail: str) -> tuple[str, str, str]:
+    """The iAMP21 rule (assets/karyotype_rules.tsv; Harrison 2014, Moorman 2007) applied to a
+    RUNX1 FISH finding: >= iamp21_min_runx1_signals RUNX1 signals per cell, or >=
+    iamp21_min_extra_copies extra copies on one chromosome 21. A positive RUNX1 result whose
+    detail gives fewer is not iAMP21 (negative; an `iAMP21` target reported so is equivocal); a
+    positive RUNX1 result without counts or the word amplified is equivocal."""
+    if call != "positive":
+        return call, confidence, detail
+    from .karyotype import load_rules
+
+    rules = load_rules()
+    need_signals = int(rules["iamp21_min_runx1_signals"])
+    need_extra = int(rules["iamp21_min_extra_copies"])
+    signals = [int(m) for pattern in _SIGNALS for m in pattern.findall(detail)]
+    extra = [int(m) for m in _EXTRA.findall(detail)]
+    named = target_key(target) == target_key(IAMP21)
+    rule = (f"iAMP21 at >= {need_signals} RUNX1 signals per cell or >= {need_extra} extra "
+            "copies on one chromosome 21, Harrison 2014")
+    if signals or extra:
+        if (signals and max(signals) >= need_signals) or (extra and max(extra) >= need_extra):
+            return call, confidence, f"{detail} ({rule})".strip()
+        word = "equivocal" if named else "negative"
+        return word, ".", f"{detail} (below the threshold: {rule})".strip()
+    if named or _AMPLIFIED.search(f"{result} {detail}"):
+        return call, confidence, detail
+    return "equivocal", ".", (f"{detail} (RUNX1 {result} without a signal count: {rule})"
+                              ).strip()
 
 
 def _test_name(text: str) -> str | None:

@@ -17,6 +17,14 @@ assets/karyotype_fish_probes.tsv):
 - `c` items are constitutional: counted in copies but not tumour events (not in gains/losses,
   rearrangements or findings).
 - modal_number: the stemline's count (the midpoint, rounded down, of a range such as 68~72).
+- The detailed form (`der(9)(9pter->9q34::22q11.2->22qter)`) is read into the short form's parts;
+  its breakpoints are the bands beside each `::` / `:`.
+- iAMP21 (Harrison 2014; Moorman 2007): RUNX1 FISH counts decide; 21q amplification written in
+  the karyotype (amp, hsr, qdp, a repeat written x?) is iAMP21 with confidence medium; the
+  appearance alone (idic(21), i(21), r(21), ...) is possible only (positive None = equivocal).
+- Doubled (masked) hypodiploid clones (Carroll 2019; Safavi & Paulsson 2017): a clone with every
+  autosome at 2 or 4 copies takes the class of the hypodiploid clone it doubles; alone it is
+  "possible doubled hypodiploid", never high hyperdiploid.
 """
 
 from __future__ import annotations
@@ -71,6 +79,7 @@ class Rearrangement:
     parts: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()  # der(...)t(...) parts
     gained: int = 0  # extra copies (+der(22) -> 1)
     uncertain: bool = False
+    multiplicity: str = ""  # the `x` suffix as written: "" | "2" | "?" (an unknown number)
 
 
 @dataclass(frozen=True)
@@ -113,7 +122,8 @@ class KaryotypeFinding:
     detail: str
     cells: int | None
     clone: int | None  # index into Karyotype.clones; None for FISH
-    positive: bool = True
+    positive: bool | None = True  # None: possible, not shown (equivocal)
+    confidence: str = "high"
 
 
 @dataclass(frozen=True)
@@ -161,9 +171,16 @@ class _Ctx:
                              hint=hint)
 
 
+def _is_arrow(text: str, i: int) -> bool:
+    """The '>' of a detailed-form '->' (9pter->9q34) is not a bracket."""
+    return text[i] == ">" and i > 0 and text[i - 1] == "-"
+
+
 def _check_brackets(ctx: _Ctx) -> None:
     stack: list[tuple[str, int]] = []
     for i, ch in enumerate(ctx.text):
+        if _is_arrow(ctx.text, i):
+            continue
         if ch in OPEN:
             stack.append((ch, i))
         elif ch in CLOSE:
@@ -179,6 +196,8 @@ def _split(text: str, start: int, sep: str) -> list[tuple[str, int]]:
     """Top-level pieces of text (offset start in the whole string) split at sep."""
     pieces, depth, begin = [], 0, 0
     for i, ch in enumerate(text):
+        if _is_arrow(text, i):
+            continue
         if ch in OPEN:
             depth += 1
         elif ch in CLOSE:
@@ -386,10 +405,14 @@ def _apply_item(ctx: _Ctx, item: str, offset: int, state: _State,
 def _apply_structural(ctx, item, offset, state, constitutional) -> None:
     sign = item[0] if item[0] in "+-" else ""
     body = item[len(sign):]
-    const, times = False, 1
-    tail = re.search(r"(?:x(\d+))?(c?)$", body)
+    const, times, multiplicity = False, 1, ""
+    tail = re.search(r"(?:x(\d+|\?))?(c?)$", body)
     if tail and tail.group():
-        times = int(tail.group(1)) if tail.group(1) else 1
+        multiplicity = tail.group(1) or ""
+        if multiplicity == "?" and sign:
+            ctx.fail(f"'{item}' adds an unknown number (x?) of chromosomes", offset,
+                     "write the number of copies (x2, x3) or leave out the '+'")
+        times = int(multiplicity) if multiplicity.isdigit() else 1
         const = bool(tail.group(2))
         body = body[:tail.start()]
     parts = _structural_parts(ctx, body, offset + len(sign))
@@ -399,7 +422,8 @@ def _apply_structural(ctx, item, offset, state, constitutional) -> None:
     all_bands = tuple(b for _, _, bs in parts for b in bs)
     rearr = Rearrangement(kind=kind, chromosomes=all_chroms, bands=all_bands, text=item,
                           parts=tuple(inner) if inner else (parts[0],),
-                          gained=times if sign == "+" else 0, uncertain="?" in body)
+                          gained=times if sign == "+" else 0, uncertain="?" in body,
+                          multiplicity=multiplicity)
     n = times * (1 if sign == "+" else -1 if sign == "-" else 0)
     if sign:
         _add_copies(state, chroms[0], n, const)
@@ -446,9 +470,11 @@ def _structural_parts(ctx, body: str, offset: int):
         bands: tuple[str, ...] = ()
         if i < len(body) and body[i] == "(":
             band_close = body.index(")", i)
-            if "::" in body[i:band_close]:
-                ctx.fail("detailed ISCN (::) is not supported", offset + i,
-                         "write the short form, e.g. t(9;22)(q34;q11.2)")
+            if ":" in body[i:band_close] or "->" in body[i:band_close]:
+                parts.extend(_detailed_parts(ctx, kind, chroms, body[i + 1:band_close],
+                                             offset + i + 1))
+                i = band_close + 1
+                continue
             bands = tuple(b.strip() for b in body[i + 1:band_close].split(";"))
             if len(bands) != len(chroms):
                 ctx.fail(f"{kind}() names {len(chroms)} chromosome(s) but {len(bands)} band "
@@ -466,6 +492,78 @@ def _structural_parts(ctx, body: str, offset: int):
                      f"write the bands, e.g. {kind}({chrom_text})(q21)")
         parts.append((kind, chroms, bands))
     return parts
+
+
+DETAILED_END_RE = re.compile(rf"(\d{{1,2}}|X|Y)?({BAND})")
+
+
+def _detailed_parts(ctx, kind: str, chroms: tuple[str, ...], text: str, offset: int):
+    """The detailed form (ISCN 2020 ch. 9: `::` break and reunion, `:` break, `->` from-to) as the
+    short form's parts: the bands next to each `::`/`:` are the breakpoints.
+
+    der(9)(9pter->9q34::22q11.2->22qter) -> der(9) + t(9;22)(q34;q11.2);
+    t(9;22)(9pter->9q34::22q11.2->22qter;22pter->22q11.2::9q34->9qter) -> t(9;22)(q34;q11.2).
+    A segment end without a chromosome belongs to the rearrangement's (first) chromosome."""
+    hint = ("write segments as 9pter->9q34 joined by '::', e.g. "
+            "der(9)(9pter->9q34::22q11.2->22qter)")
+    breaks: dict[str, list[str]] = {}
+    group_start = 0  # offset of the group in text
+    groups = text.split(";")
+    if kind != "der" and len(groups) > max(1, len(chroms)):
+        ctx.fail(f"{kind}() names {len(chroms)} chromosome(s) but the detailed form has "
+                 f"{len(groups)} derivative(s)", offset, "one ';'-separated group per chromosome")
+    for group in groups:
+        if not group.strip():
+            ctx.fail("empty derivative in the detailed form", offset + group_start, hint)
+        # a chromosome: segments joined by '::'; a lone ':' ends it at a break (terminal deletion)
+        pieces = group.split("::")
+        piece_start = group_start
+        for n, piece in enumerate(pieces):
+            at = offset + piece_start + len(piece) - len(piece.lstrip())
+            segment = piece.strip()
+            terminal_before = segment.startswith(":")
+            terminal_after = segment.endswith(":")
+            segment = segment.strip(":").strip()
+            ends = [e.strip() for e in re.split(r"->|\u2192", segment)] if segment else []
+            if not ends or len(ends) > 2 or not all(ends):
+                ctx.fail(f"bad segment '{piece.strip()}' in the detailed form", at, hint)
+            parsed = []
+            for end in ends:
+                match = DETAILED_END_RE.fullmatch(end)
+                if not match or match.group(2) == "":
+                    ctx.fail(f"bad segment end '{end}' in the detailed form",
+                             at + max(0, piece.strip().find(end)), hint)
+                chrom = match.group(1) or chroms[0]
+                if chrom not in CHROMS:
+                    ctx.fail(f"unknown chromosome '{chrom}' in the detailed form", at,
+                             "chromosomes are 1-22, X, Y")
+                parsed.append((chrom, match.group(2)))
+            first, last = parsed[0], parsed[-1]
+            if n > 0 or terminal_before:
+                breaks.setdefault(first[0], []).append(first[1])
+            if n < len(pieces) - 1 or terminal_after:
+                breaks.setdefault(last[0], []).append(last[1])
+            piece_start += len(piece) + 2  # the piece and its '::'
+        group_start += len(group) + 1  # the group and its ';'
+    if not breaks:
+        ctx.fail("the detailed form has no break ('::' or ':')", offset, hint)
+    outside = [c for c in breaks if c not in chroms]
+    if kind != "der" and outside:
+        ctx.fail(f"{kind}({';'.join(chroms)}) has a break on chromosome {outside[0]} in the "
+                 "detailed form", offset, f"name chromosome {outside[0]} in {kind}()")
+    def bands_of(chrom: str) -> str:
+        return "".join(dict.fromkeys(breaks.get(chrom, [])))
+    if kind != "der":
+        missing = [c for c in chroms if c not in breaks]
+        if missing:
+            ctx.fail(f"no break on chromosome {missing[0]} in the detailed form", offset, hint)
+        return [(kind, chroms, tuple(bands_of(c) for c in chroms))]
+    others = [c for c in breaks if c not in chroms]
+    if not others:  # an intrachromosomal derivative: its own breakpoints
+        return [(kind, chroms, tuple(bands_of(c) for c in chroms))]
+    order = {c: i for i, c in enumerate((*SEX, *AUTOSOMES))}  # ISCN: X, Y, then 1-22
+    joined = tuple(sorted(dict.fromkeys([*chroms, *others]), key=lambda c: order.get(c, 99)))
+    return [(kind, chroms, ()), ("t", joined, tuple(bands_of(c) for c in joined))]
 
 
 def _count_at(level: int, sex: str, state: _State) -> int:
@@ -560,6 +658,7 @@ def _parse_fish(ctx: _Ctx, method: str, text: str, offset: int) -> FishResult:
     signals: dict[str, int] = {}
     patterns: list[str] = []
     signs: dict[str, str] = {}
+    bare: set[str] = set()
     for content, times in groups:
         for term in (t.strip() for t in content.split(",")):
             if " con " in term or " sep " in term:
@@ -570,6 +669,7 @@ def _parse_fish(ctx: _Ctx, method: str, text: str, offset: int) -> FishResult:
                 ctx.fail(f"bad FISH probe term '{term}'", offset,
                          "write PROBEx2, PROBE-, 'A con B' or \"5'A sep 3'A\"")
             name = match.group(1)
+            bare.add(name)
             if match.group(4):
                 signs[name] = match.group(4)
             count = match.group(2) or times
@@ -577,7 +677,11 @@ def _parse_fish(ctx: _Ctx, method: str, text: str, offset: int) -> FishResult:
                 signals[name] = int(count)
     probes = tuple(sorted(set(signals) | set(signs)))
     row = load_probes().get(frozenset(probes))
-    event, positive, detail = _fish_call(row, signals, signs, patterns, structural, body)
+    if structural and "RUNX1" in bare and _chr21_only(_parts_of_text(body)):
+        event, positive, detail = _ish_iamp21(_parts_of_text(body), signals.get("RUNX1"))
+        probes = tuple(sorted(set(probes) | {"RUNX1"}))
+    else:
+        event, positive, detail = _fish_call(row, signals, signs, patterns, structural, body)
     if positive is False and positive_cells is not None:
         positive_cells = None
     return FishResult(text=text, method=method, probes=probes, signals=signals,
@@ -608,11 +712,36 @@ def _fish_call(row, signals, signs, patterns, structural, body):
     return event, hit, f"{count} signals per cell (iAMP21 at >= {threshold}, Harrison 2014)"
 
 
-def _karyotype_event_of_text(text: str) -> str | None:
+def _parts_of_text(text: str):
+    """The rearrangement parts of a metaphase ISH result, its probe group left out."""
     ctx = _Ctx(text, None, None)
-    parts = _structural_parts(ctx, re.sub(r"\([^()]*[A-Z]{2}[^()]*\)$", "", text), 0)
-    match = _match_event(parts)
+    return _structural_parts(ctx, re.sub(r"\([^()]*[A-Z]{2}[^()]*\)$", "", text), 0)
+
+
+def _karyotype_event_of_text(text: str) -> str | None:
+    match = _match_event(_parts_of_text(text))
     return match["event"] if match else None
+
+
+def _chr21_only(parts) -> bool:
+    chroms = {c for _, cs, _ in parts for c in cs}
+    return chroms == {"21"}
+
+
+def _ish_iamp21(parts, runx1: int | None) -> tuple[str, bool | None, str]:
+    """Metaphase ISH of an abnormal chromosome 21 with a RUNX1 probe (Harrison 2014): RUNX1
+    signals on that one chromosome >= 1 + iamp21_min_extra_copies, or an amp/hsr of RUNX1."""
+    rules = load_rules()
+    extra = int(rules["iamp21_min_extra_copies"])
+    if runx1 is not None:
+        hit = runx1 >= 1 + extra
+        return "iAMP21", hit, (f"{runx1} RUNX1 signals on one abnormal chromosome 21 "
+                               f"(iAMP21 at >= {1 + extra}: >= {extra} extra copies, "
+                               "Harrison 2014)")
+    amplified = set(rules["iamp21_amplified_kinds"].split(","))
+    if any(kind in amplified for kind, _, _ in parts):
+        return "iAMP21", True, "RUNX1 amplified on an abnormal chromosome 21 (Harrison 2014)"
+    return "iAMP21", None, "RUNX1 on an abnormal chromosome 21, copies not given"
 
 
 # --- findings ---------------------------------------------------------------------------------
@@ -660,9 +789,30 @@ def _match_event(parts) -> dict[str, str] | None:
     return best
 
 
-def _iamp21_suggestive(rearr: Rearrangement) -> bool:
-    kinds = load_rules()["iamp21_suggestive_kinds"].split(",")
-    return rearr.kind in kinds and set(rearr.chromosomes) == {"21"}
+def _extra_copies(kind: str) -> int:
+    """Extra copies of the region a tandem repeat writes (dup 1, trp 2, qdp 3)."""
+    table = dict(p.split(":") for p in load_rules()["iamp21_extra_copies_by_kind"].split(","))
+    return int(table.get(kind, 0))
+
+
+def _iamp21_call(rearr: Rearrangement) -> str | None:
+    """`amplified` when the karyotype itself writes >= iamp21_min_extra_copies extra copies of 21q
+    on one abnormal chromosome 21 (amp, hsr, qdp, or a repeat written x?); `suggestive` when it
+    only has the iAMP21 appearance (idic, i, r, der, add, dup of 21); else None."""
+    if set(rearr.chromosomes) != {"21"}:
+        return None
+    rules = load_rules()
+    kinds = {rearr.kind} | {kind for kind, _, _ in rearr.parts}
+    bands = [b for _, _, bs in rearr.parts for b in bs] + list(rearr.bands)
+    on_q = not any(bands) or any("q" in b for b in bands)
+    amplified = set(rules["iamp21_amplified_kinds"].split(","))
+    repeats = {k for k in kinds if _extra_copies(k)}
+    if on_q and (kinds & amplified or (repeats and rearr.multiplicity == "?") or any(
+            _extra_copies(k) >= int(rules["iamp21_min_extra_copies"]) for k in repeats)):
+        return "amplified"
+    if kinds & set(rules["iamp21_suggestive_kinds"].split(",")):
+        return "suggestive"
+    return None
 
 
 def _findings(k: Karyotype) -> tuple[KaryotypeFinding, ...]:
@@ -685,10 +835,10 @@ def _findings(k: Karyotype) -> tuple[KaryotypeFinding, ...]:
     for result in k.ish:
         if result.event:
             cells = result.cells_positive if result.positive else result.cells_scored
+            word = {True: "positive", False: "negative", None: "not determined"}[result.positive]
             found.append(KaryotypeFinding("fish", result.event,
-                                          f"{'positive' if result.positive else 'negative'}: "
-                                          f"{result.detail} ({result.text})", cells, None,
-                                          bool(result.positive)))
+                                          f"{word}: {result.detail} ({result.text})", cells, None,
+                                          result.positive))
         iamp = _fish_iamp21(result)
         if iamp:
             found.append(iamp)
@@ -714,10 +864,21 @@ def _rearrangement_findings(rearr, index, cells) -> list[KaryotypeFinding]:
         uncertain = "; uncertain breakpoint (?)" if rearr.uncertain else ""
         found.append(KaryotypeFinding(row["finding"], row["event"],
                                       f"{rearr.text}{note}{uncertain}", cells, index))
-    if _iamp21_suggestive(rearr):
-        found.append(KaryotypeFinding("amplification", "iAMP21",
-                                      f"suggestive: {rearr.text} (confirm by RUNX1 FISH, "
-                                      "Harrison 2014)", cells, index))
+    iamp21 = _iamp21_call(rearr)
+    rules = load_rules()
+    if iamp21 == "amplified":
+        found.append(KaryotypeFinding(
+            "amplification", "iAMP21",
+            f"21q amplified on one abnormal chromosome 21: {rearr.text} (>= "
+            f"{rules['iamp21_min_extra_copies']} extra copies; RUNX1 FISH >= "
+            f"{rules['iamp21_min_runx1_signals']} signals confirms, Harrison 2014)", cells, index,
+            True, "medium"))
+    elif iamp21 == "suggestive":
+        found.append(KaryotypeFinding(
+            "amplification", "iAMP21",
+            f"possible: {rearr.text} has the appearance of iAMP21 without its amplification "
+            f"(confirm by RUNX1 FISH, >= {rules['iamp21_min_runx1_signals']} signals per cell, "
+            "Harrison 2014)", cells, index, None, "low"))
     elif rearr.kind in ("amp", "hsr"):
         found.append(KaryotypeFinding("amplification", f"{rearr.kind}({rearr.chromosomes[0]})",
                                       rearr.text, cells, index))
@@ -740,14 +901,83 @@ def _descends(clones, i, ancestor) -> bool:
     return False
 
 
+# --- doubled (masked) hypodiploid clones --------------------------------------------------------
+# A hypodiploid clone that doubled keeps its pattern in pairs: every autosome at 2 copies (lost
+# before doubling) or 4 (kept), sex chromosomes and markers in even numbers, so its count (48-86)
+# reads hyperdiploid or near-triploid (Carroll et al. 2019; Safavi & Paulsson 2017; Onodera 1992).
+# Thresholds: assets/karyotype_rules.tsv doubled_*; the number of autosomes lost before doubling
+# and the largest count before doubling are ploidy_rules.tsv masked_min_loh_autosomes and
+# masked_max_pre_doubling, shared with the segments-based call (ploidy.py).
+
+def _pre_doubling(clone: Clone) -> int | None:
+    """The clone's count before doubling when its pattern is that of a doubled hypodiploid clone
+    (karyotype_rules.tsv doubled_*; ploidy_rules.tsv masked_*), else None."""
+    from ..ploidy import load_rules as ploidy_rules
+
+    rules, shared = load_rules(), ploidy_rules()
+    copies = {int(n) for n in rules["doubled_autosome_copies"].split(",")}
+    if clone.count_low < int(rules["doubled_min_count"]) or clone.markers % 2:
+        return None
+    if any(clone.copies[c] not in copies for c in AUTOSOMES):
+        return None
+    if any(clone.copies[c] % 2 for c in SEX):
+        return None
+    lost = [c for c in AUTOSOMES if clone.copies[c] == min(copies)]
+    pre = (sum(clone.copies.values()) + clone.markers) // 2
+    if len(lost) < shared["masked_min_loh_autosomes"] or pre > shared["masked_max_pre_doubling"]:
+        return None
+    return pre
+
+
+def _is_double_of(doubled: Clone, clone: Clone) -> bool:
+    return all(doubled.copies[c] == 2 * clone.copies[c] for c in (*AUTOSOMES, *SEX))
+
+
+def _count_text(clone: Clone) -> str:
+    return f"{clone.count_low}" + (f"~{clone.count_high}" if clone.count_high != clone.count_low
+                                   else "")
+
+
 def _ploidy_finding(k: Karyotype, stem: int) -> KaryotypeFinding:
     from ..ploidy import classify, load_classes
 
+    classes = load_classes()
     clone = k.clones[stem]
-    name = classify(k.modal_number, load_classes())
-    detail = f"stemline {clone.count_low}" + (
-        f"~{clone.count_high}" if clone.count_high != clone.count_low else "")
+    cells = _lineage_cells(k.clones, stem)
+    abnormal = [i for i, c in enumerate(k.clones) if c.role != "normal"]
+    pre = _pre_doubling(clone) if not clone.doubled else None
+    if pre is not None:  # the first abnormal clone itself reads doubled
+        halves = [i for i in abnormal if i != stem and _is_double_of(clone, k.clones[i])]
+        before = classify(pre, classes)
+        if halves:
+            half = k.clones[halves[0]]
+            total = [cells, _lineage_cells(k.clones, halves[0])]
+            return KaryotypeFinding(
+                "ploidy", classify(half.count_low, classes),
+                f"doubled (masked) hypodiploid: clone {_count_text(clone)} is clone "
+                f"{_count_text(half)} doubled (every chromosome 2x); {before} before doubling",
+                None if None in total else sum(total), stem)
+        return KaryotypeFinding(
+            "ploidy", f"possible doubled hypodiploid ({before})",
+            f"possible doubled (masked) hypodiploid: {_count_text(clone)} chromosomes "
+            f"({classify(k.modal_number, classes)} by count) with every autosome at 2 or 4 "
+            f"copies, {sum(clone.copies[c] == 2 for c in AUTOSOMES)} at 2 (lost before "
+            f"doubling); {pre} before doubling ({before}); confirm by allele-specific copy "
+            "number (whole-chromosome LOH) or SNP array (Carroll 2019; Safavi & Paulsson 2017)",
+            cells, stem, None, "low")
+    name = classify(k.modal_number, classes)
+    detail = f"stemline {_count_text(clone)}"
     doubled = [c for c in k.clones if c.doubled and c.parent == stem]
+    written = [i for i in abnormal if i != stem and not k.clones[i].doubled
+               and k.clones[i].parent is None and _is_double_of(k.clones[i], clone)]
+    hypodiploid = k.modal_number <= int(load_rules()["doubled_max_stemline"])
+    if hypodiploid and (doubled or written):
+        detail = f"doubled (masked) hypodiploid: {detail}"
     for c in doubled:
         detail += f"; doubled clone {c.count_low} (idemx2, {c.cells} cells)"
-    return KaryotypeFinding("ploidy", name, detail, _lineage_cells(k.clones, stem), stem)
+    for i in written:
+        c = k.clones[i]
+        detail += f"; doubled clone {_count_text(c)} (written in full, {c.cells} cells)"
+        extra = _lineage_cells(k.clones, i)
+        cells = None if cells is None or extra is None else cells + extra
+    return KaryotypeFinding("ploidy", name, detail, cells, stem)

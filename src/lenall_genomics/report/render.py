@@ -556,7 +556,8 @@ def _qc_view(qc: Mapping[str, Any]) -> dict[str, Any]:
     def pick(*keys: str) -> Any:
         return next((qc[k] for k in keys if k in qc), None)
 
-    germline = {k: status[k] for k in ("germline", "likely_germline") if k in status}
+    germline = {k: status[k] for k in ("germline", "likely_germline", "undetermined")
+                if k in status}
     flagged = pick("flag_counts", "flagged", "flagged_germline_confirmation")
     return {
         "records read": pick("records_read", "records"),
