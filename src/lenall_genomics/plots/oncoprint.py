@@ -796,34 +796,40 @@ def _save(fig, outputs: Mapping[str, str | Path], cores: int = 1) -> None:
         return
     # PNG (Agg at 300 dpi, then zlib) takes about as long as the SVG and PDF together
     first = ["png"] if "png" in wanted else wanted[:1]
-    child = _fork_saving(fig, {fmt: outputs[fmt] for fmt in first})
+    child, errors = _fork_saving(fig, {fmt: outputs[fmt] for fmt in first})
     try:
         for fmt in wanted:
             if fmt not in first:
                 _save_one(fig, fmt, outputs[fmt])
     finally:
+        with os.fdopen(errors, "rb") as pipe:
+            error = pipe.read().decode("utf-8", "replace").strip()
         _, status = os.waitpid(child, 0)
     if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"drawing {', '.join(first)} failed in a forked process")
+        raise RuntimeError(f"writing the {', '.join(first)} failed in a forked process: "
+                           f"{error or 'no message'}")
 
 
-def _fork_saving(fig, outputs: Mapping[str, str | Path]) -> int:
-    """Fork; the child writes `outputs` and exits (0 on success). Returns the child's pid."""
+def _fork_saving(fig, outputs: Mapping[str, str | Path]) -> tuple[int, int]:
+    """Fork; the child writes `outputs` and exits (0 on success), its error (if any) sent
+    through a pipe. Returns the child's pid and the pipe's reading end."""
     import sys
-    import traceback
 
     sys.stdout.flush()
     sys.stderr.flush()
+    read, write = os.pipe()
     pid = os.fork()
     if pid:
-        return pid
+        os.close(write)
+        return pid, read
     code = 1
     try:
+        os.close(read)
         for fmt, path in outputs.items():
             _save_one(fig, fmt, path)
         code = 0
-    except BaseException:  # the parent reports the failure; the child must never return
-        traceback.print_exc()
+    except BaseException as error:  # reported by the parent; the child must never return
+        os.write(write, f"{type(error).__name__}: {error}".encode())
     finally:
         os._exit(code)
 
