@@ -4,7 +4,8 @@ patient is added to the samplesheet (a copy of patient 04, a myeloma and a later
 Prints the second run's wall time as a fraction of the first (target <= 0.2): per-sample steps
 of the old samples are cached by the runner, and the cohort steps redo only the new patient's
 part where they can (clonality draws one new figure). Also prints a third, identical run (all
-cached) and the runner's overhead per task: wall time minus the task times, per task.
+cached), and the tasks the second run ran with their times (pipeline_info/trace.tsv): the new
+samples' steps, then the cohort steps, most of which are one after the other.
 
     python benchmarks/bench_incremental.py [--cores 2]
 """
@@ -76,11 +77,16 @@ def main() -> None:
         full = lenall(*run)
         add_patient(sheet)
         again = lenall(*run)
+        with open(out / "pipeline_info" / "trace.tsv", encoding="utf-8") as handle:
+            ran = [row for row in csv.DictReader(handle, delimiter="\t")
+                   if row["state"] == "ran"]
         cached = lenall(*run)
         ratio = again / full
         print(f"full run {full:.2f} s | one patient added {again:.2f} s | ratio {ratio:.2f} "
               f"(target <= {TARGET:g}) {'ok' if ratio <= TARGET else 'miss'} | "
               f"all cached {cached:.2f} s")
+        print("ran when one patient was added: " + ", ".join(
+            f"{row['task']} {float(row['seconds']):.2f}" for row in ran))
 
 
 if __name__ == "__main__":

@@ -41,3 +41,20 @@ def test_plot_without_segments_says_so(tmp_path):
     _png, svg = plot_genome(call, data.segments, tmp_path / "P09")
     assert "no segments" in svg.read_text()
     assert "insufficient_data" in svg.read_text()
+
+
+def test_each_file_draws_the_figure_once(tmp_path, monkeypatch):
+    """tight_layout leaves a layout engine behind, with which savefig draws each figure twice."""
+    from matplotlib.figure import Figure
+
+    calls = []
+    draw = Figure.draw
+
+    def counted(self, renderer):
+        calls.append(renderer)
+        return draw(self, renderer)
+
+    monkeypatch.setattr(Figure, "draw", counted)
+    call, data = _call(tmp_path, _doubled_low_hypodiploid())
+    plot_genome(call, data.segments, tmp_path / "P07")
+    assert len(calls) == 2  # PNG and SVG

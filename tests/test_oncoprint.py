@@ -92,6 +92,60 @@ def test_files_are_byte_stable(tmp_path):
         assert outputs["a"][fmt].read_bytes() == outputs["b"][fmt].read_bytes(), fmt
 
 
+def pdf_page_text(pdf: bytes) -> bytes:
+    """The PDF's streams, inflated."""
+    import re
+    import zlib
+
+    return b"".join(zlib.decompress(m) for m in re.findall(
+        rb"/FlateDecode[^>]*>>\s*stream\r?\n(.*?)endstream", pdf, re.S))
+
+
+def test_formats_written_by_two_processes_equal_those_written_by_one(tmp_path):
+    outputs = {}
+    for cores in (1, 2):
+        outputs[cores] = {fmt: tmp_path / str(cores) / f"oncoprint.{fmt}"
+                          for fmt in ("png", "svg", "pdf")}
+        draw_oncoprint(small_data(), outputs[cores], cores=cores)
+    for fmt in ("png", "svg", "pdf"):
+        assert outputs[1][fmt].read_bytes() == outputs[2][fmt].read_bytes(), fmt
+
+
+def test_pdf_text_is_set_in_the_standard_helvetica_when_it_can_be(tmp_path):
+    draw_oncoprint(small_data(), {"pdf": tmp_path / "o.pdf"})
+    pdf = (tmp_path / "o.pdf").read_bytes()
+    assert b"/BaseFont /Helvetica" in pdf and b"/BaseFont /Helvetica-Bold" in pdf
+    assert b"/FontFile" not in pdf  # nothing embedded
+    assert b"(TP53)" in pdf_page_text(pdf)  # the label is text, not outlines
+
+
+def test_pdf_embeds_dejavu_sans_for_characters_outside_the_standard_fonts(tmp_path):
+    data = small_data()
+    data.cytogenetic_only.append((1, 0))  # its legend note starts with an open circle
+    data.patients[0] = "\u03a801"  # a patient named in another script (Greek Psi)
+    draw_oncoprint(data, {"pdf": tmp_path / "o.pdf"})
+    pdf = (tmp_path / "o.pdf").read_bytes()
+    assert b"DejaVuSans" in pdf and b"/FontFile2" in pdf
+    assert b"/BaseFont /Helvetica" not in pdf
+
+
+def test_a_failure_in_the_forked_process_is_an_error(tmp_path, monkeypatch):
+    from lenall_genomics.plots import oncoprint
+
+    original = oncoprint._save_one
+
+    def png_fails(fig, fmt, path):
+        if fmt == "png":
+            raise OSError("disk full")
+        original(fig, fmt, path)
+
+    monkeypatch.setattr(oncoprint, "_save_one", png_fails)
+    with pytest.raises(RuntimeError, match="png failed in a forked process: OSError: disk full"):
+        draw_oncoprint(small_data(), {fmt: tmp_path / f"o.{fmt}" for fmt in ("png", "svg")},
+                       cores=2)
+    assert (tmp_path / "o.svg").is_file() and not (tmp_path / "o.png").exists()
+
+
 def test_memo_sort_puts_altered_first_row_first():
     data = small_data()
     order = memo_order(data)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 from lenall_genomics.model import Sample
@@ -145,3 +148,21 @@ def test_outputs_get_ordinary_permissions(tmp_path):
     path = tmp_path / "x.tsv"
     write_tsv(path, ["a"], [{"a": 1}])
     assert path.stat().st_mode & 0o044  # group/other may read, as with a plain open()
+
+
+def test_the_copy_number_and_ploidy_steps_do_not_import_pandas(tmp_path):
+    """copynumber -> ploidy -> cohort is the path a sample added to a cohort waits on; pandas
+    (a third of a second to import) is not paid on it."""
+    segments = Path(__file__).parent / "data" / "events" / "male.call.cns"
+    common = ["--sample", "S", "--outdir", str(tmp_path), "--genome", "GRCh38", "--sex", "male"]
+    code = ("import sys, json\n"
+            "from lenall_genomics.cli import cli\n"
+            "for argv in json.loads(sys.argv[1]):\n"
+            "    cli.main(args=argv, prog_name='lenall', standalone_mode=False)\n"
+            "assert 'pandas' not in sys.modules, 'pandas was imported'\n")
+    steps = [["copynumber", "--segments", str(segments), *common],
+             ["ploidy", "--segments", str(tmp_path / "S.segments.tsv"), *common]]
+    done = subprocess.run([sys.executable, "-c", code, json.dumps(steps)], capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (tmp_path / "S.ploidy.json").is_file()

@@ -19,6 +19,7 @@ process ONCOPRINT {
         --cohort-dir . \\
         --samplesheet ${samplesheet} \\
         --outdir . \\
+        --cores ${task.cpus} \\
         ${rows_option} \\
         ${args}
 

@@ -56,12 +56,14 @@ def cohort(samplesheet, results, outdir, genome, rows_file, findings_file) -> No
 @click.option("--formats", default="png,svg,pdf", show_default=True)
 @click.option("--genome", type=click.Choice(GENOMES), default=DEFAULT_GENOME, show_default=True)
 @click.option("--title", default=None, help="Title drawn above the plot.")
+@click.option("--cores", type=click.IntRange(1), default=1, show_default=True,
+              help="Processes writing the formats (2: the PNG beside the SVG and PDF).")
 def oncoprint(cohort_dir, samplesheet, outdir, maf, evaluability, panel, rows_file, style,
-              clinical, sort_by, order_file, formats, genome, title) -> None:
+              clinical, sort_by, order_file, formats, genome, title, cores) -> None:
     """Draw the cohort oncoprint (PNG 300 dpi, SVG, PDF)."""
     from ..plots.oncoprint_run import run_oncoprint
 
     run_oncoprint(cohort_dir=cohort_dir, samplesheet=samplesheet, outdir=outdir, maf=maf,
                   evaluability=evaluability, panel=panel, rows_file=rows_file, style=style,
                   clinical=clinical, sort_by=sort_by, order_file=order_file, formats=formats,
-                  genome=genome, title=title)
+                  genome=genome, title=title, cores=cores)

@@ -55,8 +55,10 @@ def _value(raw: Any) -> float | None:
 
 
 def _segments(table) -> list[_Seg]:
+    """A segment table (readers.segments.read_segments) or its rows (read_segment_rows)."""
+    rows = table.to_dict("records") if hasattr(table, "to_dict") else table
     return [_Seg(str(r["chrom"]), int(r["start"]), int(r["end"]), _value(r["log2"]),
-                 _value(r["total_cn"]), _value(r["minor_cn"])) for r in table.to_dict("records")]
+                 _value(r["total_cn"]), _value(r["minor_cn"])) for r in rows]
 
 
 def _by_chrom(segs: list[_Seg]) -> dict[str, list[_Seg]]:
@@ -542,21 +544,22 @@ def run_copynumber(sample: str, path, outdir, genome: str, fmt: str | None,
 
     from ..genome import check_genome
     from ..model import SEGMENT_COLUMNS
-    from ..readers.segments import read_segments
+    from ..readers.segments import read_segment_rows
     from ..writers import write_json, write_tsv
 
     check_genome(genome)
-    table = read_segments(path, fmt, file_sample or sample, genome)
-    events, qc = cn_events(table, genome, sex, purity)
+    table = read_segment_rows(path, fmt, file_sample or sample, genome)  # no pandas import
+    events, qc = cn_events(table.rows, genome, sex, purity)
     segments_out = Path(outdir) / f"{sample}.segments.tsv"
-    write_tsv(segments_out, SEGMENT_COLUMNS, table.to_dict("records"), digits=6)
+    write_tsv(segments_out, SEGMENT_COLUMNS, table.rows, digits=6)
     out = Path(outdir) / f"{sample}.cn_events.tsv"
     write_tsv(out, EVENT_COLUMNS, event_rows(events))
-    skipped = table.attrs.get("skipped", [])
+    skipped = table.skipped
     write_json(Path(outdir) / f"{sample}.copynumber.qc.json", {
-        "sample": sample, "input": str(path), "format": table.attrs.get("format"),
-        "file_sample": table.attrs.get("sample"), "sex": sex, "purity": purity,
+        "sample": sample, "input": str(path), "format": table.format,
+        "file_sample": table.sample, "sex": sex, "purity": purity,
         "events": len(events), "skipped": len(skipped),
         "skipped_records": skipped_records(skipped), **qc,
     })
-    return {"path": out, "segments": len(table), "events": len(events), "skipped": len(skipped)}
+    return {"path": out, "segments": len(table.rows), "events": len(events),
+            "skipped": len(skipped)}

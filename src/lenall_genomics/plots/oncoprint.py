@@ -10,7 +10,9 @@ Heavy imports (numpy, matplotlib) happen inside the functions.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -478,8 +480,10 @@ def _bar_rectangles(lefts, bottoms, widths, heights):
 
 
 def draw_oncoprint(data: OncoprintData, outputs: Mapping[str, str | Path], *,
-                   style: Mapping | None = None, title: str | None = None) -> Layout:
-    """Draw `data` to each {format: path} (png/svg/pdf, written atomically); return geometry."""
+                   style: Mapping | None = None, title: str | None = None,
+                   cores: int = 1) -> Layout:
+    """Draw `data` to each {format: path} (png/svg/pdf, written atomically); return geometry.
+    With `cores` > 1 the formats are written by two processes at once."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -501,7 +505,7 @@ def draw_oncoprint(data: OncoprintData, outputs: Mapping[str, str | Path], *,
         fig = plt.figure(figsize=(layout.width, layout.height), dpi=DPI)
         try:
             _draw(fig, data, style, layout, groups, title)
-            _save(fig, outputs)
+            _save(fig, outputs, cores)
         finally:
             plt.close(fig)
     return layout
@@ -781,13 +785,100 @@ def _outline(x: float, top: float, width: float, height: float):
                      linewidth=0.3)
 
 
-def _save(fig, outputs: Mapping[str, str | Path]) -> None:
+def _save(fig, outputs: Mapping[str, str | Path], cores: int = 1) -> None:
+    """Write each format; with `cores` > 1 (and fork available) the PNG is drawn by a forked
+    copy of this process while this one writes the SVG and the PDF. The files do not depend on
+    how many processes wrote them."""
+    wanted = [fmt for fmt in FORMATS if fmt in outputs]
+    if cores <= 1 or len(wanted) <= 1 or not hasattr(os, "fork"):
+        for fmt in wanted:
+            _save_one(fig, fmt, outputs[fmt])
+        return
+    # PNG (Agg at 300 dpi, then zlib) takes about as long as the SVG and PDF together
+    first = ["png"] if "png" in wanted else wanted[:1]
+    child, errors = _fork_saving(fig, {fmt: outputs[fmt] for fmt in first})
+    try:
+        for fmt in wanted:
+            if fmt not in first:
+                _save_one(fig, fmt, outputs[fmt])
+    finally:
+        with os.fdopen(errors, "rb") as pipe:
+            error = pipe.read().decode("utf-8", "replace").strip()
+        _, status = os.waitpid(child, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"writing the {', '.join(first)} failed in a forked process: "
+                           f"{error or 'no message'}")
+
+
+def _fork_saving(fig, outputs: Mapping[str, str | Path]) -> tuple[int, int]:
+    """Fork; the child writes `outputs` and exits (0 on success), its error (if any) sent
+    through a pipe. Returns the child's pid and the pipe's reading end."""
+    import sys
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(write)
+        return pid, read
+    code = 1
+    try:
+        os.close(read)
+        for fmt, path in outputs.items():
+            _save_one(fig, fmt, path)
+        code = 0
+    except BaseException as error:  # reported by the parent; the child must never return
+        os.write(write, f"{type(error).__name__}: {error}".encode())
+    finally:
+        os._exit(code)
+
+
+def _save_one(fig, fmt: str, path: str | Path) -> None:
     from ..writers import atomic_path
 
     metadata = {"png": {"Software": None}, "svg": {"Date": None},
                 "pdf": {"CreationDate": None, "ModDate": None, "Producer": None}}
-    for fmt in FORMATS:
-        if fmt not in outputs:
-            continue
-        with atomic_path(outputs[fmt]) as tmp:
-            fig.savefig(tmp, format=fmt, dpi=DPI, metadata=metadata[fmt])
+    with atomic_path(path) as tmp, _pdf_fonts(fig, fmt):
+        fig.savefig(tmp, format=fmt, dpi=DPI, metadata=metadata[fmt])
+
+
+@contextlib.contextmanager
+def _pdf_fonts(fig, fmt: str):
+    """In a PDF, text is set in the standard Helvetica (one of the 14 fonts every PDF reader
+    has) when every label can be written in its encoding (Windows-1252): nothing is embedded,
+    text stays text, and the file is written without subsetting fonts (most of the PDF's time
+    with embedded DejaVu Sans). Any other character (e.g. the open circle of the
+    cytogenetic-only note, or a non-Latin patient name) keeps the embedded TrueType fonts."""
+    if fmt != "pdf" or not core_font_text(fig):
+        yield
+        return
+    import logging
+
+    import matplotlib
+
+    # findfont warns that DejaVu Sans has no Adobe metrics and Helvetica no 'normal' weight
+    log = logging.getLogger("matplotlib.font_manager")
+    level = log.level
+    log.setLevel(logging.ERROR)
+    try:
+        with matplotlib.rc_context({"pdf.use14corefonts": True}):
+            yield
+    finally:
+        log.setLevel(level)
+
+
+def core_font_text(fig) -> bool:
+    """True when every text of the figure can be set in a standard PDF font (Windows-1252,
+    no mathtext)."""
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        value = text.get_text()
+        if "$" in value:
+            return False
+        try:
+            value.encode("cp1252")
+        except UnicodeEncodeError:
+            return False
+    return True

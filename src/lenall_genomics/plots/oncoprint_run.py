@@ -26,7 +26,8 @@ def read_order(path: str | Path) -> list[str]:
 
 def run_oncoprint(*, cohort_dir=None, samplesheet=None, outdir, maf=None, evaluability=None,
                   panel=None, rows_file=None, style="figure1", clinical=None, sort_by="memo",
-                  order_file=None, formats="png,svg,pdf", genome="GRCh38", title=None):
+                  order_file=None, formats="png,svg,pdf", genome="GRCh38", title=None,
+                  cores=1):
     from .oncoprint_data import data_from_cohort, data_from_maf
 
     wanted = parse_formats(formats)
@@ -65,4 +66,4 @@ def run_oncoprint(*, cohort_dir=None, samplesheet=None, outdir, maf=None, evalua
         order = track_order(data, sort_by)
     data = data.reordered(order)
     outputs = {fmt: Path(outdir) / f"oncoprint.{fmt}" for fmt in wanted}
-    return draw_oncoprint(data, outputs, style=chosen_style, title=title)
+    return draw_oncoprint(data, outputs, style=chosen_style, title=title, cores=cores)

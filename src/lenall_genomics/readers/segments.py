@@ -70,6 +70,17 @@ class _Segments:
     skipped: list[tuple[int, str]] = field(default_factory=list)
 
 
+@dataclass
+class SegmentRows:
+    """A segment file read without pandas: rows (dicts with model.SEGMENT_COLUMNS, in genome
+    order), and what `read_segments` puts in its table's attrs."""
+
+    rows: list[dict]
+    skipped: list[tuple[int, str]]
+    format: str | None
+    sample: str | None
+
+
 def read_segments(path: str | Path, fmt: str | None = None, sample: str | None = None,
                   genome: str | None = None):
     """Read one segment file into a pandas DataFrame with model.SEGMENT_COLUMNS.
@@ -79,6 +90,16 @@ def read_segments(path: str | Path, fmt: str | None = None, sample: str | None =
     """
     import pandas as pd
 
+    found = read_segment_rows(path, fmt, sample, genome)
+    table = pd.DataFrame(found.rows, columns=list(SEGMENT_COLUMNS))
+    table.attrs.update(skipped=found.skipped, format=found.format, sample=found.sample)
+    return table
+
+
+def read_segment_rows(path: str | Path, fmt: str | None = None, sample: str | None = None,
+                      genome: str | None = None) -> SegmentRows:
+    """`read_segments` without the DataFrame (and without importing pandas, a third of a
+    second): the copy-number step needs only the rows."""
     path = Path(path)
     if not path.is_file():
         raise LenallInputError("segment file not found", file=path, field="--segments")
@@ -87,9 +108,7 @@ def read_segments(path: str | Path, fmt: str | None = None, sample: str | None =
                                hint=f"use one of {', '.join(SEGMENT_FORMATS)}")
     header, header_line, rows = _read_rows(path)
     if header is None:
-        table = pd.DataFrame(columns=list(SEGMENT_COLUMNS))
-        table.attrs.update(skipped=[], format=fmt, sample=sample)
-        return table
+        return SegmentRows([], [], fmt, sample)
     fmt = fmt or detect_format(header, path, header_line)
     layout = _layout(fmt, header, path, header_line)
     rows, chosen = _select_sample(rows, layout, sample, path)
@@ -99,10 +118,8 @@ def read_segments(path: str | Path, fmt: str | None = None, sample: str | None =
         _check_lengths(segments.rows, genome, path)
     order = {c: i for i, c in enumerate(CHROMOSOMES)}
     segments.rows.sort(key=lambda r: (order[r["chrom"]], r["start"]))
-    table = pd.DataFrame([{c: r[c] for c in SEGMENT_COLUMNS} for r in segments.rows],
-                         columns=list(SEGMENT_COLUMNS))
-    table.attrs.update(skipped=segments.skipped, format=fmt, sample=chosen)
-    return table
+    return SegmentRows([{c: r[c] for c in SEGMENT_COLUMNS} for r in segments.rows],
+                       segments.skipped, fmt, chosen)
 
 
 def detect_format(header: list[str], path: Path, line: int) -> str:
