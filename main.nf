@@ -199,7 +199,7 @@ workflow LENALL {
     REPORT(cohort_sheet, sheet_files, results,
         cohort_tables
             .mix(COHORT.out.qc, ONCOPRINT.out.plots.flatten(), CLONALITY.out.tsv,
-                 CLONALITY.out.evidence, CLONALITY.out.qc, CLONALITY.out.plots, EXPORT.out.maf)
+                 CLONALITY.out.evidence, CLONALITY.out.qc, CLONALITY.out.plots)
             .toSortedList(BY_NAME))
 
     VARIANTS.out.versions

@@ -176,7 +176,7 @@ STEPS: tuple[Step, ...] = (
     Step("report", "cohort", applies=_always,
          arguments=lambda ctx, _s: _cohort_common(ctx),
          outputs=_cohort_files("report.html"),
-         needs=("cohort", "oncoprint", "clonality", "export")),
+         needs=("cohort", "oncoprint", "clonality")),  # it reads nothing export writes
 )
 
 
