@@ -32,21 +32,17 @@ class Frequency:
 class FrequencyTable:
     rows: dict[tuple[str, str, str], float]  # (disease, gene, variant) -> frequency
     default: float
-    # answers already found, by (gene, hgvsp, disease): a cohort asks about the same few
-    # thousand mutations many times
-    _found: dict = field(default_factory=dict, compare=False, repr=False)
+    _genes: frozenset[str] = field(init=False, compare=False, repr=False)  # genes with rows
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_genes", frozenset(gene for _d, gene, _v in self.rows))
 
     def find(self, gene: str | None, hgvsp: str | None, disease: str = ANY_DISEASE
              ) -> Frequency:
         """The disease's own rows first (exact change, codon, gene), then those of any cancer,
         then the default: independent tumours of the same disease are the null."""
-        asked = (gene, hgvsp, disease)
-        found = self._found.get(asked)
-        if found is None:
-            found = self._found[asked] = self._find(gene, hgvsp, disease)
-        return found
-
-    def _find(self, gene: str | None, hgvsp: str | None, disease: str) -> Frequency:
+        if (gene or "") not in self._genes:  # most mutations: no row to look for
+            return Frequency(self.default, "default")
         short = short_protein_change(hgvsp)
         codon = re.match(r"^p\.([A-Z*]\d+)", short) if short else None
         variants = [v for v in (short, codon and f"p.{codon.group(1)}") if v] if gene else []
@@ -125,7 +121,7 @@ _AA3 = {
 }
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def short_protein_change(hgvsp: str | None) -> str | None:
     """'ENSP..:p.Gly12Asp' / 'p.(Gly12Asp)' / 'p.G12D' -> 'p.G12D'."""
     if not hgvsp or hgvsp == ".":
