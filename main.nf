@@ -103,6 +103,14 @@ def cohortSamplesheet(sheet, List perSampleColumns) {
     [copy, staged.values() as List]
 }
 
+// The clonality figures the run before published (each <patient>.svg|png with its hidden
+// .<patient>.figure.json record), or [] on a first run: CLONALITY copies those that still show
+// the same thing (by content hash) instead of drawing them.
+def previousClonalityFigures() {
+    def folder = file("${params.outdir}/cohort/clonality")
+    folder.isDirectory() ? files("${folder}/*", hidden: true).findAll { f -> f.isFile() }.sort { f -> f.name } : []
+}
+
 // A reference given by its param, or [] (no file) when the param is not set.
 def reference(String name) {
     params[name] ? file(params[name], checkIfExists: true) : []
@@ -194,7 +202,7 @@ workflow LENALL {
              COHORT.out.subtypes)
         .toSortedList(BY_NAME)
     ONCOPRINT(cohort_sheet, sheet_files, cohort_tables, rows_file)
-    CLONALITY(cohort_sheet, sheet_files, results)
+    CLONALITY(cohort_sheet, sheet_files, results, previousClonalityFigures())
     EXPORT(cohort_sheet, sheet_files, results, cohort_tables)
     REPORT(cohort_sheet, sheet_files, results,
         cohort_tables

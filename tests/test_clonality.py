@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from pathlib import Path
 
 import pytest
@@ -313,7 +314,7 @@ def test_igh_same_clonotype_needs_v_j_length_and_identity():
 
 def test_command_outputs_and_byte_identical_rerun(cohort, tmp_path):
     full_sheet, res = cohort
-    # two patients keep the test fast (each figure takes a while to draw)
+    # two patients keep the test fast
     sheet = tmp_path / "two_patients.csv"
     kept = [line for line in full_sheet.read_text().splitlines()
             if line.startswith(("patient", "P1,", "P3,"))]
@@ -326,8 +327,8 @@ def test_command_outputs_and_byte_identical_rerun(cohort, tmp_path):
         outputs.append({p.relative_to(tmp_path / name): p.read_bytes() for p in files})
     assert outputs[0] == outputs[1]
     names = {str(p) for p in outputs[0]}
-    assert {"clonality.tsv", "clonality_evidence.tsv", "clonality/P1.png",
-            "clonality/P1.svg"} <= names
+    assert {"clonality.tsv", "clonality_evidence.tsv", "clonality/P1.svg"} <= names
+    assert not any(name.endswith(".png") for name in names)  # PNG only with --png
     table = outputs[0][Path("clonality.tsv")].decode().splitlines()
     assert table[0].split("\t") == list(cl.CLONALITY_COLUMNS)
     assert len(table) == 3
@@ -528,8 +529,8 @@ def test_a_figure_is_drawn_again_only_when_what_it_shows_changed(tmp_path, monke
 
     drawn = []
     real = plots.draw_figure
-    monkeypatch.setattr(plots, "draw_figure",
-                        lambda spec, base: drawn.append(spec["patient"]) or real(spec, base))
+    monkeypatch.setattr(plots, "draw_figure", lambda spec, base, png=False: drawn.append(
+        spec["patient"]) or real(spec, base, png))
     spec = {"patient": "P1", "pairs": []}
     base = tmp_path / "clonality" / "P1"
     first = [p.read_bytes() for p in clonality_run.draw_once(spec, base)]
@@ -541,3 +542,94 @@ def test_a_figure_is_drawn_again_only_when_what_it_shows_changed(tmp_path, monke
     assert [p.read_bytes() for p in clonality_run.draw_once(spec, base)] == first
     clonality_run.draw_once({"patient": "P1 (renamed)", "pairs": []}, base)
     assert drawn == ["P1", "P1", "P1 (renamed)"]
+
+
+def _drawn_patients(monkeypatch) -> list[str]:
+    from lenall_genomics.plots import clonality as plots
+
+    drawn: list[str] = []
+    real = plots.draw_figure
+    monkeypatch.setattr(plots, "draw_figure", lambda spec, base, png=False: drawn.append(
+        spec["patient"]) or real(spec, base, png))
+    return drawn
+
+
+def _figures(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_figures_of_an_earlier_run_are_copied_not_drawn(cohort, tmp_path, monkeypatch):
+    """--previous-figures: the earlier run's folder (as Nextflow stages it: a copy, under another
+    path, with other times) gives every figure whose record and content still match."""
+    sheet, res = cohort
+    main(["clonality", "--samplesheet", str(sheet), "--results", str(res),
+          "--outdir", str(tmp_path / "first"), "--genome", "GRCh38"])
+    earlier = tmp_path / "staged" / "previous"
+    shutil.copytree(tmp_path / "first" / "clonality", earlier)  # new times, another path
+    expected = _figures(tmp_path / "first" / "clonality")
+    assert len([n for n in expected if n.endswith(".svg")]) >= 3
+    drawn = _drawn_patients(monkeypatch)
+    main(["clonality", "--samplesheet", str(sheet), "--results", str(res), "--outdir",
+          str(tmp_path / "second"), "--genome", "GRCh38", "--previous-figures", str(earlier)])
+    assert drawn == []
+    assert _figures(tmp_path / "second" / "clonality") == expected
+    # a file changed in the earlier folder (or a record of other content) is drawn again
+    (earlier / "P1.svg").write_text("edited")
+    record = earlier / ".P3.figure.json"
+    record.write_text(record.read_text().replace('"key": "', '"key": "0'))
+    main(["clonality", "--samplesheet", str(sheet), "--results", str(res), "--outdir",
+          str(tmp_path / "third"), "--genome", "GRCh38", "--previous-figures", str(earlier)])
+    assert sorted(drawn) == ["P1", "P3"]
+    assert _figures(tmp_path / "third" / "clonality") == expected
+    # no earlier folder at all (a first run): everything drawn
+    drawn.clear()
+    main(["clonality", "--samplesheet", str(sheet), "--results", str(res), "--outdir",
+          str(tmp_path / "fourth"), "--genome", "GRCh38", "--previous-figures",
+          str(tmp_path / "missing")])
+    assert len(drawn) == len([n for n in expected if n.endswith(".svg")])
+
+
+def test_png_only_on_request_and_never_left_stale(cohort, tmp_path):
+    full_sheet, res = cohort
+    sheet = tmp_path / "one_patient.csv"
+    sheet.write_text("\n".join(line for line in full_sheet.read_text().splitlines()
+                               if line.startswith(("patient", "P1,"))) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["clonality", "--samplesheet", str(sheet), "--results", str(res), "--outdir",
+            str(out), "--genome", "GRCh38"]
+    main([*args, "--png", "--cores", "2"])
+    first = _figures(out / "clonality")
+    assert {"P1.png", "P1.svg", ".P1.figure.json"} == set(first)
+    assert first["P1.png"].startswith(b"\x89PNG")
+    main([*args, "--png"])
+    assert _figures(out / "clonality") == first
+    main(args)
+    assert set(_figures(out / "clonality")) == {"P1.svg", ".P1.figure.json"}
+    assert _figures(out / "clonality")["P1.svg"] == first["P1.svg"]
+
+
+def test_figure_svg_is_well_formed_and_shows_the_spec():
+    import xml.etree.ElementTree as ET
+
+    from lenall_genomics.plots.clonality import figure_svg
+
+    points = [{"x": 0.4, "y": 0.35, "category": "shared", "ch": False, "label": "KRAS"},
+              {"x": 0.3, "y": 0.0, "category": "private_earlier", "ch": True, "label": "TET2"},
+              {"x": 0.0, "y": 0.5, "category": "private_later", "ch": False, "label": None}]
+    pair = {"points": points, "xlabel": "VAF A (MM, earlier)", "ylabel": "VAF B (B-ALL, later)",
+            "title": "related\nidentity match, p 0.0005",
+            "clonotypes": ["IGH clonotypes (clonal)", "", " *IGHV3-23/IGHJ4 CAR<&>W (45.0%)"]}
+    spec = {"patient": "P<1> & \"2\"", "pairs": [pair, {**pair, "points": []}]}
+    text = figure_svg(spec)
+    assert text == figure_svg(spec)
+    root = ET.fromstring(text)
+    ns = "{http://www.w3.org/2000/svg}"
+    words = "".join(root.itertext())
+    for shown in ("P<1> & \"2\"", "KRAS", "TET2", "VAF A (MM, earlier)", "identity match",
+                  " *IGHV3-23/IGHJ4 CAR<&>W (45.0%)", "no somatic mutations", "CH gene"):
+        assert shown in words, shown
+    circles = root.findall(f".//{ns}g[@class='pair']/{ns}circle")
+    assert len(circles) == 3  # one per point; the second pair has none
+    assert [c.get("fill") for c in circles[:3]] == ["#b2182b", "#2166ac", "#4daf4a"]
+    assert circles[1].get("stroke") == "#762a83"  # a CH gene: outlined
+    assert root.get("viewBox") == "0 0 950 840"

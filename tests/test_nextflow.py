@@ -28,7 +28,9 @@ MODULES = REPO / "modules" / "local"
 INPUT_PREPARATION = {"DEMO": ("demo",)}  # processes that make inputs, not steps of the graph
 # options a process sets from a reference param (`lenall run` gives them through --step-args)
 PARAM_OPTIONS = {"variants": {"--gtf", "--fasta", "--population-vcf", "--pon"},
-                 "cohort": {"--rows", "--findings"}, "oncoprint": {"--rows"}}
+                 "cohort": {"--rows", "--findings"}, "oncoprint": {"--rows"},
+                 # the run before's published figures (`lenall run` keeps them in its outdir)
+                 "clonality": {"--previous-figures"}}
 
 
 def _process(path: Path) -> dict:

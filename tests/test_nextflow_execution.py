@@ -163,7 +163,7 @@ def chain(tmp_path_factory):
                       "subtypes")
     oncoprint, clonality, export = work.run([
         work.stage("ONCOPRINT", {**common, "cohort_tables": tables, "rows": []}),
-        work.stage("CLONALITY", {**common, "results": results}),
+        work.stage("CLONALITY", {**common, "results": results, "previous_figures": []}),
         work.stage("EXPORT", {**common, "results": results, "cohort_tables": tables}),
     ], origin)
     cohort_files = (tables + _emitted([cohort], "qc") + _emitted([oncoprint], "plots")
@@ -409,3 +409,36 @@ def test_cohort_reads_the_findings_table_it_is_given(chain, tmp_path):
         made, expected = ((folder / name).read_bytes() for folder in (task.folder, direct))
         assert made.replace(b"findings/clinical_findings.tsv", str(findings).encode()) == \
             expected, name
+
+
+# --- the clonality figures of the run before -----------------------------------------------------
+
+def test_clonality_copies_the_figures_the_run_before_published(chain, tmp_path):
+    """main.nf stages the published clonality/ folder (hidden records too) as previous/: a
+    figure that still shows the same thing is copied, by content hash, not drawn again; one whose
+    file changed there is drawn. The outputs are the first run's either way."""
+    published = chain["published"] / "cohort" / "clonality"
+    before = sorted(p for p in published.iterdir() if p.is_file())
+    assert any(p.name.startswith(".") for p in before) and any(p.suffix == ".svg" for p in before)
+    figures = [p for p in before if p.suffix == ".svg"]
+    edited = tmp_path / "edited"  # a figure there no longer has its recorded bytes
+    edited.mkdir()
+    for file in before:
+        shutil.copy2(file, edited / file.name)
+    (edited / figures[0].name).write_text("<svg/>")
+    work = Work(tmp_path)
+    values = {**chain["common"], "results": chain["results"]}
+    again, changed = work.run([work.stage("CLONALITY", {**values, "previous_figures": before}),
+                               work.stage("CLONALITY", {**values, "previous_figures": sorted(
+                                   edited.iterdir())})],
+                              chain["origin"], chain["published"], edited)
+    assert "--previous-figures previous" in again.script
+    assert f"figures 0 drawn, {len(figures)} copied" in again.result.stderr
+    assert f"figures 1 drawn, {len(figures) - 1} copied" in changed.result.stderr
+    for task in (again, changed):
+        made = task.folder / "clonality"
+        assert {p.name: p.read_bytes() for p in made.iterdir()} == \
+            {p.name: p.read_bytes() for p in before}
+        for name in ("clonality.tsv", "clonality_evidence.tsv", "clonality.qc.json"):
+            assert (task.folder / name).read_bytes() == \
+                (chain["published"] / "cohort" / name).read_bytes()

@@ -1,10 +1,15 @@
 process CLONALITY {
     label 'process_medium'
+    // by content: previous_figures is the folder this process published last time, copied
+    // again (same bytes, new times) each time it runs; by name and time, every -resume would
+    // see a new input and run it again
+    cache 'deep'
 
     input:
     path samplesheet
     path sheet_files, stageAs: 'inputs/*' // panel files and tables the samplesheet names
     path results, stageAs: 'results/*'
+    path previous_figures, stageAs: 'previous/*' // the run before's clonality/ figures, or []
 
     output:
     path "clonality.tsv"          , emit: tsv
@@ -15,6 +20,7 @@ process CLONALITY {
 
     script:
     def args = task.ext.args ?: ''
+    def previous = previous_figures ? '--previous-figures previous' : ''
     """
     lenall clonality \\
         --samplesheet ${samplesheet} \\
@@ -22,6 +28,7 @@ process CLONALITY {
         --outdir . \\
         --genome ${params.genome} \\
         --cores ${task.cpus} \\
+        ${previous} \\
         ${args}
 
     cat <<-END_VERSIONS > versions.yml

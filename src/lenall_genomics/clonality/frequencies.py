@@ -5,7 +5,8 @@ it is a recurrent hotspot that arises independently too often to show a common c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ..assets import asset
@@ -31,11 +32,17 @@ class Frequency:
 class FrequencyTable:
     rows: dict[tuple[str, str, str], float]  # (disease, gene, variant) -> frequency
     default: float
+    _genes: frozenset[str] = field(init=False, compare=False, repr=False)  # genes with rows
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_genes", frozenset(gene for _d, gene, _v in self.rows))
 
     def find(self, gene: str | None, hgvsp: str | None, disease: str = ANY_DISEASE
              ) -> Frequency:
         """The disease's own rows first (exact change, codon, gene), then those of any cancer,
         then the default: independent tumours of the same disease are the null."""
+        if (gene or "") not in self._genes:  # most mutations: no row to look for
+            return Frequency(self.default, "default")
         short = short_protein_change(hgvsp)
         codon = re.match(r"^p\.([A-Z*]\d+)", short) if short else None
         variants = [v for v in (short, codon and f"p.{codon.group(1)}") if v] if gene else []
@@ -114,6 +121,7 @@ _AA3 = {
 }
 
 
+@lru_cache(maxsize=16384)
 def short_protein_change(hgvsp: str | None) -> str | None:
     """'ENSP..:p.Gly12Asp' / 'p.(Gly12Asp)' / 'p.G12D' -> 'p.G12D'."""
     if not hgvsp or hgvsp == ".":

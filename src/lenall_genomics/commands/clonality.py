@@ -37,7 +37,7 @@ def clonotypes(sample: str, clonotypes_file: str, outdir: str, fmt: str | None) 
               help="Folder searched recursively for <sample>.variants.tsv, .segments.tsv, "
                    ".cn_events.tsv, .clonotypes.tsv and .variants.qc.json.")
 @click.option("--outdir", required=True, type=click.Path(file_okay=False),
-              help="Folder for clonality.tsv, clonality_evidence.tsv and clonality/<patient>.*")
+              help="Folder for clonality.tsv, clonality_evidence.tsv and clonality/<patient>.svg")
 @click.option("--genome", type=click.Choice(GENOMES), default=DEFAULT_GENOME, show_default=True)
 @click.option("--bam", "bams", multiple=True, metavar="SAMPLE=PATH",
               help="Indexed BAM/CRAM of a sample, to count reads at sites called only in the "
@@ -60,13 +60,21 @@ def clonotypes(sample: str, clonotypes_file: str, outdir: str, fmt: str | None) 
               default=None, help="Verdict rules TSV replacing assets/clonality_rules.tsv.")
 @click.option("--frequencies", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Mutation-frequency TSV replacing assets/mutation_frequencies.tsv.")
+@click.option("--png", is_flag=True,
+              help="Also draw each patient's figure as PNG (about 0.2 s a figure; the SVG is "
+                   "always written).")
+@click.option("--previous-figures", type=click.Path(file_okay=False), default=None,
+              help="The clonality/ folder of an earlier run: figures it holds that still show "
+                   "the same thing (by their .<patient>.figure.json records and content "
+                   "hashes) are copied instead of drawn.")
 @click.option("--cores", type=click.IntRange(1), default=1, show_default=True,
-              help="Processes drawing the patients' figures (the files do not depend on it).")
+              help="Processes drawing the patients' PNG figures (the files do not depend on "
+                   "it).")
 def clonality(samplesheet: str, results: str, outdir: str, genome: str, bams: tuple[str, ...],
               reference: str | None, min_depth: int | None, min_alt_reads: int | None,
               igh_identity: float | None, cn_tolerance: int | None, simulations: int | None,
               seed: int | None, rules_file: str | None, frequencies: str | None,
-              cores: int) -> None:
+              png: bool, previous_figures: str | None, cores: int) -> None:
     """Decide, per patient, whether two tumour samples (e.g. myeloma and B-ALL) are clonally
     related, after checking that they come from the same person."""
     from pathlib import Path
@@ -80,14 +88,17 @@ def clonality(samplesheet: str, results: str, outdir: str, genome: str, bams: tu
         ("igh_identity", igh_identity), ("simulations", simulations), ("seed", seed),
     ) if value is not None}
     samples = load_samplesheet(samplesheet, check_files=False)
-    result = run_clonality_step(
+    result, figures = run_clonality_step(
         samples, Path(results), Path(outdir), genome, params=overrides, bams=parse_bams(bams),
         reference=Path(reference) if reference else None,
         rules_path=Path(rules_file) if rules_file else None,
         frequencies_path=Path(frequencies) if frequencies else None,
-        cn_tolerance_bp=cn_tolerance, cores=cores)
+        cn_tolerance_bp=cn_tolerance, cores=cores, png=png,
+        previous=Path(previous_figures) if previous_figures else None)
     verdicts = ", ".join(f"{p.patient} {p.earlier.name}->{p.later.name}: {p.verdict}"
                          for p in result.pairs) or "no patient with two tumour samples"
     click.echo(f"lenall clonality: {verdicts}", err=True)
+    click.echo(f"lenall clonality: figures {figures['drawn']} drawn, {figures['copied']} "
+               f"copied from --previous-figures, {figures['kept']} unchanged", err=True)
     for sample, reason in sorted(result.skipped.items()):
         click.echo(f"lenall clonality: skipped {sample}: {reason}", err=True)
