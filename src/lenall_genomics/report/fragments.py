@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,17 @@ def section(anchor: str, title: str, body: Iterable[str]) -> str:
     return f'<section id="{esc(anchor)}">\n<h2>{esc(title)}</h2>\n' + "\n".join(body) + "\n</section>"
 
 
+def section_parts(anchor: str, title: str, body: Iterable[str]) -> Iterator[str]:
+    """`section` in pieces, as `body` gives them (the same text once joined)."""
+    yield f'<section id="{esc(anchor)}">\n<h2>{esc(title)}</h2>\n'
+    for i, part in enumerate(body):
+        yield ("\n" if i else "") + part
+    yield "\n</section>"
+
+
 def cell_text(value: Any) -> str:
+    if type(value) is str:  # most cells: the text itself
+        return value
     if isinstance(value, Mapping):
         return "; ".join(f"{k}: {cell_text(v)}" for k, v in sorted(value.items(), key=str))
     if isinstance(value, (list, tuple)):

@@ -11,7 +11,7 @@ import os
 import platform
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from ..model import (
 )
 from ..results import (
     ResultFiles,
+    Table,
     TableRows,
     index_results,
     missing,
@@ -43,6 +44,7 @@ from .fragments import (
     json_script,
     note,
     section,
+    section_parts,
     table,
 )
 from .template import page
@@ -79,6 +81,7 @@ def render_report(cohort_dir: str | Path, results_dir: str | Path | None,
                 f"lenall-genomics {__version__}")
     with atomic_open(out) as handle:
         handle.writelines(page(TITLE, subtitle, sections))
+    inputs.fragments.save()
     return out
 
 
@@ -119,8 +122,10 @@ class _Inputs:
             wanted = self._wanted.get(sample, {})
             facts = sorted((g, sorted(a)) for g, a in wanted.items())
             files = [self.file(sample, suffix) for suffix in SAMPLE_FILES]
+            plots = [self.file(sample, suffix) for suffix in PLOT_FILES]
             self._fragments[sample] = self.fragments.get(
-                sample, facts, files, lambda: _sample_fragment(self, sample, wanted))
+                sample, facts, files, lambda: _sample_fragment(self, sample, wanted),
+                present=plots)
         return self._fragments[sample]
 
     def cell_details(self, sample: str, gene: str, alteration: str, detail: str,
@@ -141,7 +146,8 @@ class _Inputs:
 
 
 SAMPLE_FILES = ("variants.tsv", "fusions.tsv", "cn_events.tsv", "segments.tsv", "ploidy.json",
-                "variants.qc.json", "genome.png", "genome.svg")
+                "variants.qc.json")  # read by the fragment: their content is in its key
+PLOT_FILES = ("genome.png", "genome.svg")  # only whether one exists is in the fragment
 
 
 def _sample_fragment(inputs: _Inputs, sample: str, wanted: Mapping[str, set[str]]) -> dict:
@@ -356,27 +362,34 @@ def _subtypes(inputs: _Inputs) -> str:
     return section("subtypes", "Genetic subtypes", body)
 
 
-def _clonality(inputs: _Inputs) -> str:
-    body = []
+def _clonality(inputs: _Inputs) -> str | Iterator[str]:
+    """The clonality section; with results, its pieces as the page is written (a figure per
+    patient with two tumour samples: never all held at once)."""
     if inputs.clonality is None:
-        body.append(note("clonality.tsv was not found: no patient had two tumour samples, or the "
-                         "clonality step has not run."))
-        return section("clonality", "Clonality", body)
-    body.append(table(inputs.clonality.columns, inputs.clonality.rows, table_id="clonality-table"))
+        return section("clonality", "Clonality", [
+            note("clonality.tsv was not found: no patient had two tumour samples, or the "
+                 "clonality step has not run.")])
+    return section_parts("clonality", "Clonality", _clonality_body(inputs, inputs.clonality))
+
+
+def _clonality_body(inputs: _Inputs, clonality: Table) -> Iterator[str]:
+    yield table(clonality.columns, clonality.rows, table_id="clonality-table")
     folder = inputs.cohort / "clonality"
-    patients = sorted({r.get("patient", "") for r in inputs.clonality.rows} - {""})
+    patients = sorted({r.get("patient", "") for r in clonality.rows} - {""})
+    evidence: dict[str | None, list[Mapping[str, str]]] = {}
+    for r in inputs.evidence.rows if inputs.evidence is not None else ():
+        evidence.setdefault(r.get("patient"), []).append(r)
     for patient in patients:
-        body.append(f"<h3>Patient {esc(patient)}</h3>")
+        yield f"<h3>Patient {esc(patient)}</h3>"
         if inputs.evidence is not None:
-            rows = [r for r in inputs.evidence.rows if r.get("patient") == patient]
-            body.append(table(inputs.evidence.columns, rows) if rows
-                        else note("No evidence rows for this patient."))
+            rows = evidence.get(patient, [])
+            yield (table(inputs.evidence.columns, rows) if rows
+                   else note("No evidence rows for this patient."))
         figure = first_existing(folder / f"{patient}.svg", folder / f"{patient}.png")
         if figure is not None:
-            body.append(image(figure, f"Clonal relatedness of patient {patient}", figure.name))
+            yield image(figure, f"Clonal relatedness of patient {patient}", figure.name)
     if not patients and inputs.evidence is not None:
-        body.append(table(inputs.evidence.columns, inputs.evidence.rows))
-    return section("clonality", "Clonality", body)
+        yield table(inputs.evidence.columns, inputs.evidence.rows)
 
 
 def _qc(inputs: _Inputs) -> str:
