@@ -218,10 +218,11 @@ def _ids(tumours: Sequence[Sample], summary: StudySummary) -> dict[str, str]:
 
 def _patient_ids(tumours: Sequence[Sample], summary: StudySummary) -> dict[str, str]:
     ids: dict[str, str] = {}
+    owner: dict[str, str] = {}  # cBioPortal id -> the first patient given it
     for s in tumours:
         safe = cbioportal_id(s.patient)
-        clash = next((p for p, v in ids.items() if v == safe and p != s.patient), None)
-        if clash is not None:
+        clash = owner.setdefault(safe, s.patient)
+        if clash != s.patient:
             raise LenallInputError(f"patients '{clash}' and '{s.patient}' both become '{safe}' "
                                    "in cBioPortal", field="patient", line=s.row)
         ids[s.patient] = safe
@@ -671,7 +672,8 @@ def _panels(write: _Writer, profiled: Sequence[_Profiled],
 
 def _case_lists(write: _Writer, mut: Sequence[_Profiled], cna: Sequence[_Profiled],
                 sv: Sequence[_Profiled], study_id: str) -> None:
-    both = [p for p in mut if p.cbio_id in {q.cbio_id for q in cna}]
+    with_cna = {q.cbio_id for q in cna}
+    both = [p for p in mut if p.cbio_id in with_cna]
     lists = (
         ("sequenced", "Samples profiled for mutations", "all_cases_with_mutation_data", mut),
         ("cna", "Samples profiled for copy-number alterations", "all_cases_with_cna_data", cna),
