@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from . import cytogenetics
@@ -173,6 +174,7 @@ def _row_from_record(values: Mapping[str, str], path: Path, number: int) -> RowD
 _BASIS = re.compile(r"^([a-z_]+)(?:\(([^()]*)\))?$")
 
 
+@lru_cache(maxsize=1024)
 def parse_basis(text: str) -> tuple[str, tuple[str, ...]]:
     """`rna_panel(CRLF2,P2RY8)` -> ("rna_panel", ("CRLF2", "P2RY8")); `segments` -> ("segments", ())."""
     found = _BASIS.match(text.strip())
@@ -599,8 +601,11 @@ def build_cohort(samples: Sequence[Sample], results: str | Path, *,
                         file=rows_file or default_rows_path())
 
     evaluability, evaluable = _evaluability(columns, rows, found, panels, evidence)
+    patient_keys = {c.patient: natural_key(c.patient) for c in columns}
+    row_at = {r.row: i for i, r in reversed(list(enumerate(rows)))}  # the first of a name
     ordered = sorted(alterations.values(), key=lambda a: (
-        natural_key(a.patient), _row_index(rows, a.row), a.gene, a.alteration, a.display_class))
+        patient_keys.get(a.patient) or natural_key(a.patient), row_at.get(a.row, len(rows)),
+        a.gene, a.alteration, a.display_class))
     through_detection = evaluable_through_detection(ordered, evaluability, evaluable)
     for cell in through_detection:
         warnings.append(f"patient {cell['patient']}: {cell['row']} is not evaluable by its "
@@ -642,10 +647,6 @@ def build_cohort(samples: Sequence[Sample], results: str | Path, *,
                         cytogenetic_events=cytogenetic_events, subtypes=subtypes)
 
 
-def _row_index(rows: Sequence[RowDef], row_id: str) -> int:
-    return next((i for i, r in enumerate(rows) if r.row == row_id), len(rows))
-
-
 def _data_genes(alterations: Iterable[Alteration]) -> set[str]:
     return {g for a in alterations for g in a.gene.split("::")}
 
@@ -654,12 +655,8 @@ def _sample_alterations(rows, patient, sample, found, classes, counts,
                         subtype_inputs=None) -> list[Alteration]:
     result: list[Alteration] = []
     if (sample, "variants.tsv") in found:  # streamed: a sample's calls are never all held
-        with TableRows(found[sample, "variants.tsv"],
-                       ("gene", "variant_classification", "status")) as records:
-            stream = records.dicts()
-            if subtype_inputs is not None:
-                stream = subtype_inputs.variants(sample, stream)
-            result += variant_alterations(rows, stream, classes, patient, sample, counts)
+        result += _variant_file_alterations(rows, found[sample, "variants.tsv"], classes,
+                                            patient, sample, counts, subtype_inputs)
     for suffix in ("fusions.tsv", "cn_events.tsv"):
         if (sample, suffix) in found:
             records = read_tsv(found[sample, suffix], ("gene", "event_type", "label"))
@@ -672,6 +669,41 @@ def _sample_alterations(rows, patient, sample, found, classes, counts,
             subtype_inputs.add_ploidy(sample, ploidy)
         result += ploidy_alterations(rows, ploidy, patient, sample)
     return result
+
+
+def _variant_file_alterations(rows, path, classes, patient, sample, counts,
+                              subtype_inputs=None) -> list[Alteration]:
+    """`variant_alterations` of one variants.tsv, read row by row. A row that can neither alter
+    a mutation row nor feed a subtype rule (not somatic, or another gene) is only counted, as
+    `variant_alterations` counts it, without being made into a record."""
+    genes = {g for r in rows if r.kind in ("gene_mutation", "gene_mutation_or_loss")
+             for g in r.genes}
+    if subtype_inputs is not None:
+        genes |= subtype_inputs.mutation_genes
+    found: list[Alteration] = []
+    read = not_somatic = not_counted = 0
+    with TableRows(path, ("gene", "variant_classification", "status")) as table:
+        columns = table.columns
+        gene_at, status_at, class_at = (columns.index(c) for c in (
+            "gene", "status", "variant_classification"))
+        for values in table.lists():
+            if values[status_at] == "somatic" and values[gene_at] in genes:
+                record = dict(zip(columns, values, strict=True))
+                if subtype_inputs is not None:
+                    for _ in subtype_inputs.variants(sample, (record,)):
+                        pass
+                found += variant_alterations(rows, (record,), classes, patient, sample, counts)
+                continue
+            read += 1
+            if values[status_at] != "somatic":
+                not_somatic += 1
+            elif classes.for_variant(values[class_at]) is None:
+                not_counted += 1
+    for name, count in (("variants_read", read), ("variants_not_somatic", not_somatic),
+                        ("variants_class_not_counted", not_counted)):
+        if count:
+            counts[name] += count
+    return found
 
 
 def _evaluability(columns, rows, found, panels, evidence):
@@ -786,6 +818,9 @@ def _discordance(columns, rows, evaluability, evidence, positives, found
     bases = {(e["patient"], e["row"]): e["basis"].split(";") for e in evaluability}
     records = []
     for column in columns:
+        if not any(row.kind in CYTOGENETIC_ROW_KINDS and positives.get((column.patient, row.row))
+                   for row in rows):
+            continue  # nothing found in a cell other evidence could contradict
         findings = evidence.for_column(column.patient, column.samples)
         ploidy = {s.sample: read_json(found[s.sample, "ploidy.json"]) for s in column.samples
                   if (s.sample, "ploidy.json") in found}
