@@ -902,21 +902,25 @@ def _frequencies(columns, rows, alterations, evaluable) -> list[dict[str, object
 
 def _ploidy_table(samples, columns, found):
     used = {s.sample for c in columns for s in c.samples}
-    records = []
-    for sample in sorted(samples, key=lambda s: (natural_key(s.patient), natural_key(s.sample))):
-        if (sample.sample, "ploidy.json") not in found:
-            continue
-        data = read_json(found[sample.sample, "ploidy.json"])
-        records.append((sample, data, sample.sample in used))
+    with_ploidy = [s for s in sorted(samples, key=lambda s: (natural_key(s.patient),
+                                                             natural_key(s.sample)))
+                   if (s.sample, "ploidy.json") in found]
     try:
         from .ploidy import PLOIDY_TABLE_COLUMNS, cohort_ploidy_table
     except ImportError:
         PLOIDY_TABLE_COLUMNS = cohort_ploidy_table = None  # noqa: N806
     if PLOIDY_TABLE_COLUMNS and cohort_ploidy_table:
-        paths = [found[s.sample, "ploidy.json"] for s, _data, _used in records]
-        return tuple(PLOIDY_TABLE_COLUMNS), list(cohort_ploidy_table(paths))
+        paths = [found[s.sample, "ploidy.json"] for s in with_ploidy]
+        try:  # each file read once, by the ploidy module
+            return tuple(PLOIDY_TABLE_COLUMNS), list(cohort_ploidy_table(paths))
+        except (AttributeError, TypeError):
+            for path in paths:  # a file that is JSON but not an object: say which
+                read_json(path)
+            raise
     rows = []
-    for sample, data, in_cohort in records:
+    for sample in with_ploidy:
+        data = read_json(found[sample.sample, "ploidy.json"])
+        in_cohort = sample.sample in used
         rows.append({
             "patient": sample.patient, "sample": sample.sample, "diagnosis": sample.diagnosis,
             "timepoint": sample.timepoint, "in_cohort": "yes" if in_cohort else "no",
