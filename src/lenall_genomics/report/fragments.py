@@ -6,6 +6,7 @@ import base64
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,12 @@ def cell_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+@lru_cache(maxsize=1 << 16)
+def _cell_html(text: str) -> str:
+    """One narrow cell (tables repeat their values: each is escaped once)."""
+    return (NUM_CELL if _NUMBER.match(text) else "<td>") + f"{esc(text)}</td>"
+
+
 def table(columns: Sequence[str], rows: Iterable[Mapping[str, Any]], *,
           headers: Mapping[str, str] | None = None, table_id: str | None = None) -> str:
     """An HTML table; numbers are right-aligned. A column holding long text is shown under its
@@ -61,15 +68,15 @@ def table(columns: Sequence[str], rows: Iterable[Mapping[str, Any]], *,
     if not rows:
         return note("No rows.")
     headers = headers or {}
-    texts = [[cell_text(row.get(c)) for c in columns] for row in rows]
+    texts = [[v if type(v) is str else cell_text(v) for v in map(row.get, columns)]
+             for row in rows]
     wide_at = [i for i in range(len(columns)) if any(len(t[i]) > LONG_TEXT for t in texts)]
     narrow_at = [i for i in range(len(columns)) if i not in wide_at]
     head = "".join(f"<th>{esc(headers.get(columns[i], columns[i]))}</th>" for i in narrow_at)
     wide_names = [headers.get(columns[i], columns[i]) for i in wide_at]
     body = []
     for text in texts[:PAGE_ROWS]:
-        cells = "".join((NUM_CELL if _NUMBER.match(text[i]) else "<td>") + f"{esc(text[i])}</td>"
-                        for i in narrow_at)
+        cells = "".join(map(_cell_html, [text[i] for i in narrow_at]))
         body.append(f"<tr>{cells}</tr>")
         for name, i in zip(wide_names, wide_at, strict=True):
             if text[i]:

@@ -163,14 +163,16 @@ def _sample_fragment(inputs: _Inputs, sample: str, wanted: Mapping[str, set[str]
             shown = [f"{k}: {cell_text(facts[k])}" for k in PLOIDY_CAPTION_KEYS
                      if facts.get(k) is not None and not isinstance(facts[k], (dict, list))]
             caption += (" — " + "; ".join(shown)) if shown else ""
+    fusions = _first_rows(inputs.file(sample, "fusions.tsv"))
+    cn_events = _first_rows(inputs.file(sample, "cn_events.tsv"))
     return {
         "statuses": dict(sorted(digest.statuses.items())),
         "matches": matches,
-        "counts": {"fusion events": _row_count(inputs.file(sample, "fusions.tsv")),
-                   "CN events": _row_count(inputs.file(sample, "cn_events.tsv")),
+        "counts": {"fusion events": _count_text(fusions[1]),
+                   "CN events": _count_text(cn_events[1]),
                    "segments": _row_count(inputs.file(sample, "segments.tsv"))},
-        "fusions": _first_rows(inputs.file(sample, "fusions.tsv")),
-        "cn_events": _first_rows(inputs.file(sample, "cn_events.tsv")),
+        "fusions": fusions,
+        "cn_events": cn_events,
         "ploidy": "yes" if inputs.file(sample, "ploidy.json") else "-",
         "qc": read_json(inputs.file(sample, "variants.qc.json")),
         "figure": caption,
@@ -588,8 +590,14 @@ def _blank(value: Any) -> bool:
 
 
 def _row_count(path: Path | None) -> str:
-    found = read_optional_table(path)
-    return "-" if found is None else str(len(found.rows))
+    if path is None or not path.is_file():
+        return "-"
+    with TableRows(path) as found:
+        return str(sum(1 for _ in found.lists()))
+
+
+def _count_text(total: int | None) -> str:
+    return "-" if total is None else str(total)
 
 
 def _parameters(inputs: _Inputs, params: Mapping[str, Any]) -> str:
