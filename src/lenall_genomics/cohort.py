@@ -304,7 +304,10 @@ def find_results(results: str | Path, suffixes: Sequence[str] = RESULT_SUFFIXES,
     warnings = [] if Path(results).is_dir() else [
         f"{results}: results folder not found; no per-sample results used"]
     found: dict[tuple[str, str], Path] = {}
+    dotted = tuple("." + suffix for suffix in suffixes)
     for name, path in sorted(index.by_name.items()):
+        if not name.endswith(dotted):
+            continue
         for suffix in suffixes:
             if name.endswith("." + suffix):
                 found[(name[: -len(suffix) - 1], suffix)] = path
