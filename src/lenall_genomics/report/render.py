@@ -237,13 +237,15 @@ class VariantDigest:
             gene_at, status_at = columns.index("gene"), columns.index("status")
             text_at = [columns.index(n) if n in columns else None
                        for n in ("hgvsp", "hgvsc", "t_vaf")]
+            statuses: dict[str, int] = {}
             for values in table.lists():
                 status = values[status_at]
-                digest.statuses[status] += 1
+                statuses[status] = statuses.get(status, 0) + 1
                 if values[gene_at] in wanted:
                     hgvsp, hgvsc, vaf = ("" if i is None else values[i] for i in text_at)
                     digest._add(values[gene_at], status == "somatic", hgvsp, hgvsc, vaf,
                                 by_name)
+            digest.statuses.update(statuses)
         return digest
 
     def _add(self, gene: str, somatic: bool, hgvsp: str, hgvsc: str, vaf: str,
