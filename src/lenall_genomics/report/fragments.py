@@ -42,7 +42,7 @@ def cell_text(value: Any) -> str:
     if type(value) is str:  # most cells: the text itself
         return value
     if isinstance(value, Mapping):
-        return "; ".join(f"{k}: {cell_text(v)}" for k, v in sorted(value.items(), key=str))
+        return "; ".join(f"{k}: {cell_text(v)}" for k, v in _by_item_text(value))
     if isinstance(value, (list, tuple)):
         return ", ".join(cell_text(v) for v in value)
     if isinstance(value, bool):
@@ -50,6 +50,14 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
     return "" if value is None else str(value)
+
+
+def _by_item_text(value: Mapping) -> list:
+    """The items in the order of their text, str((key, value)). With text keys that is the order
+    of repr(key) (no key's repr is a prefix of another's), found without writing out values."""
+    if all(type(k) is str for k in value):
+        return sorted(value.items(), key=lambda item: repr(item[0]))
+    return sorted(value.items(), key=str)
 
 
 @lru_cache(maxsize=1 << 16)

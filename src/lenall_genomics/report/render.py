@@ -31,6 +31,7 @@ from ..results import (
     missing,
     read_json,
     read_optional_table,
+    read_table,
 )
 from ..writers import atomic_open
 from . import grid as oncogrid
@@ -103,7 +104,7 @@ class _Inputs:
         self.ploidy = read_optional_table(cohort / "ploidy.tsv")
         self.subtypes = read_optional_table(cohort / "subtypes.tsv")
         self.clonality = read_optional_table(cohort / "clonality.tsv")
-        self.evidence = read_optional_table(cohort / "clonality_evidence.tsv")
+        self.evidence = _GroupedRows.read(cohort / "clonality_evidence.tsv", "patient")
         self._wanted = _wanted_variants(self.alterations)
         self.fragments = fragments
         self._fragments: dict[str, dict] = {}
@@ -190,6 +191,40 @@ def short_hgvsp(hgvsp: str) -> str:
     """p.Arg175His -> p.R175H (leaves one-letter forms unchanged)."""
     text = hgvsp.split(":")[-1]
     return _THREE_RE.sub(lambda m: _THREE[m.group(0)], text)
+
+
+class _GroupedRows:
+    """A cohort table's rows grouped by one column, each row a tuple of its values (a value
+    repeated down a column is kept once): a clonality evidence table of a large cohort is not
+    held as a dict per row."""
+
+    DISTINCT = 5_000  # a column with more distinct values than this is not shared
+
+    def __init__(self, path: Path, columns: tuple[str, ...], comments: tuple[str, ...]) -> None:
+        self.path, self.columns, self.comments = path, columns, comments
+        self.groups: dict[str | None, list[tuple[str, ...]]] = {}
+
+    @classmethod
+    def read(cls, path: Path, by: str) -> _GroupedRows | None:
+        if not path.is_file():
+            return None
+        with TableRows(path) as found:
+            grouped = cls(path, found.columns, found.comments)
+            at = found.columns.index(by) if by in found.columns else None
+            shared: list[dict[str, str] | None] = [{} for _ in found.columns]
+            for values in found.lists():
+                for i, seen in enumerate(shared):
+                    if seen is not None:
+                        values[i] = seen.setdefault(values[i], values[i])
+                        if len(seen) > cls.DISTINCT:
+                            shared[i] = None
+                grouped.groups.setdefault(None if at is None else values[at], []).append(
+                    tuple(values))
+        return grouped
+
+    def rows_of(self, key: str) -> list[dict[str, str]]:
+        return [dict(zip(self.columns, values, strict=True))
+                for values in self.groups.get(key, ())]
 
 
 def _existing(path: Path) -> Path | None:
@@ -380,20 +415,17 @@ def _clonality_body(inputs: _Inputs, clonality: Table) -> Iterator[str]:
     yield table(clonality.columns, clonality.rows, table_id="clonality-table")
     folder = inputs.cohort / "clonality"
     patients = sorted({r.get("patient", "") for r in clonality.rows} - {""})
-    evidence: dict[str | None, list[Mapping[str, str]]] = {}
-    for r in inputs.evidence.rows if inputs.evidence is not None else ():
-        evidence.setdefault(r.get("patient"), []).append(r)
     for patient in patients:
         yield f"<h3>Patient {esc(patient)}</h3>"
         if inputs.evidence is not None:
-            rows = evidence.get(patient, [])
+            rows = inputs.evidence.rows_of(patient)
             yield (table(inputs.evidence.columns, rows) if rows
                    else note("No evidence rows for this patient."))
         figure = first_existing(folder / f"{patient}.svg", folder / f"{patient}.png")
         if figure is not None:
             yield image(figure, f"Clonal relatedness of patient {patient}", figure.name)
     if not patients and inputs.evidence is not None:
-        yield table(inputs.evidence.columns, inputs.evidence.rows)
+        yield table(inputs.evidence.columns, read_table(inputs.evidence.path).rows)
 
 
 def _qc(inputs: _Inputs) -> str:
