@@ -39,8 +39,13 @@ def section_parts(anchor: str, title: str, body: Iterable[str]) -> Iterator[str]
 
 
 def cell_text(value: Any) -> str:
-    if type(value) is str:  # most cells: the text itself
+    kind = type(value)
+    if kind is str:  # most cells: the text itself
         return value
+    if kind is int or value is None:  # JSON's own kinds first, without the checks below
+        return "" if value is None else str(value)
+    if kind is float:
+        return f"{value:.4g}"
     if isinstance(value, Mapping):
         return "; ".join(f"{k}: {cell_text(v)}" for k, v in _by_item_text(value))
     if isinstance(value, (list, tuple)):
