@@ -90,3 +90,31 @@ def test_a_damaged_shard_is_recomputed(tmp_path) -> None:
     cache = FragmentCache(tmp_path)
     assert _get(cache, tmp_path, "A", calls)["sample"] == "A"
     assert calls == ["A"]
+
+
+def test_the_store_depends_on_the_current_samples_only(tmp_path) -> None:
+    calls: list[str] = []
+    cache = FragmentCache(tmp_path)
+    for s in ("A", "B", "C"):
+        _get(cache, tmp_path, s, calls)
+    cache.save()
+    (tmp_path / FOLDER / "old-format-file.json").write_text("{}", encoding="utf-8")
+    cache = FragmentCache(tmp_path)  # C left the samplesheet
+    for s in ("A", "B"):
+        _get(cache, tmp_path, s, calls)
+    cache.save()
+    kept = {p.name: p.read_bytes() for p in (tmp_path / FOLDER).iterdir()}
+    assert b'"C"' not in b"".join(kept.values()) and "old-format-file.json" not in kept
+
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    for s in ("A", "B"):  # the same inputs from scratch: the same files, byte for byte
+        for name in (f"{s}.variants.tsv",):
+            (fresh / name).write_bytes((tmp_path / name).read_bytes())
+    cache = FragmentCache(fresh)
+    for s in ("A", "B"):
+        _get(cache, fresh, s, calls)
+    cache.save()
+    again = {p.name: p.read_bytes() for p in (fresh / FOLDER).iterdir()}
+    assert {n: b.replace(str(fresh).encode(), b"") for n, b in again.items()} == {
+        n: b.replace(str(tmp_path).encode(), b"") for n, b in kept.items()}

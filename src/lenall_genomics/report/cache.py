@@ -7,19 +7,18 @@ content of each per-sample file it reads. Adding or changing one case therefore 
 that case's fragment; the page is still assembled whole, so its bytes do not depend on which
 fragments came from the cache (JSON keeps every value as it was).
 
-The fragments are stored SHARDS to a folder (`<shard>.json`, the shard chosen by a hash of the
+The fragments are stored in SHARDS files (`<shard>.json`, the shard chosen by a hash of the
 sample id), not one file per sample: making a file costs milliseconds on a busy disk, which at
-10,000 samples was most of the report's time. A shard is written again (whole, atomically) only
-when one of its fragments changed, after the page is written. Each stored fragment keeps the size,
-modification time and content hash of the files it was made from, so a file whose size and time
-are unchanged is not read again to be hashed (as the runner's cache does).
+10,000 samples was most of the report's time. After the page is written, a shard is written
+again (whole, atomically) only when one of its fragments changed or it holds a sample the
+samplesheet no longer has (and a file that holds no current sample is removed), so the folder
+depends on the current inputs only: a re-run from scratch makes the same bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -48,54 +47,56 @@ def shard_of(sample: str) -> str:
 
 
 class FragmentCache:
-    """`<report folder>/.report-fragments/<shard>.json`: {sample: {"key", "files",
-    "fragment"}}. Call `save()` once the page is written."""
+    """`<report folder>/.report-fragments/<shard>.json`: {sample: {"key", "fragment"}}. Call
+    `save()` once the page is written."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder / FOLDER
         self.computed: list[str] = []  # samples whose fragment was (re)computed this run
         self._shards: dict[str, dict[str, Any]] = {}
         self._dirty: set[str] = set()
+        self._used: set[str] = set()
 
     def get(self, sample: str, facts: Any, files: Iterable[Path | None],
             compute: Callable[[], dict], *, present: Iterable[Path | None] = ()) -> dict:
         """The fragment of `sample`: stored when its key is unchanged, else `compute()`. `files`
         are read by `compute` (their content is in the key); of `present`, only whether each
         exists counts."""
-        shard = self._shard(shard_of(sample))
-        stored = shard.get(sample)
-        known = {}
-        if isinstance(stored, dict) and isinstance(stored.get("files"), list):
-            known = {tuple(f[:3]): f[3] for f in stored["files"]
-                     if isinstance(f, list) and len(f) == 4}
-        signatures = [_signature(p) for p in files]
-        digests = [known.get(tuple(s)) or (file_digest(p) if s[1] >= 0 else "-")
-                   for s, p in zip(signatures, files, strict=True)]
+        name = shard_of(sample)
+        shard = self._shard(name)
+        self._used.add(sample)
         key = hashlib.sha256(json.dumps(
-            [__version__, FORMAT, sample, facts, [(s[0], d) for s, d in zip(signatures, digests,
-                                                                             strict=True)],
+            [__version__, FORMAT, sample, facts,
+             [(p.name if p else "-", file_digest(p)) for p in files],
              [p.name if p is not None and p.is_file() else "-" for p in present]],
             sort_keys=True, default=str).encode("utf-8")).hexdigest()
-        files_record = [[*s, d] for s, d in zip(signatures, digests, strict=True)]
+        stored = shard.get(sample)
         if isinstance(stored, dict) and stored.get("key") == key and "fragment" in stored:
-            if stored.get("files") != files_record:  # same content, new times: keep them
-                stored["files"] = files_record
-                self._dirty.add(shard_of(sample))
             return stored["fragment"]
         fragment = json.loads(json.dumps(compute()))  # the same values a cached read gives
         self.computed.append(sample)
-        shard[sample] = {"key": key, "files": files_record, "fragment": fragment}
-        self._dirty.add(shard_of(sample))
+        shard[sample] = {"key": key, "fragment": fragment}
+        self._dirty.add(name)
         return fragment
 
     def save(self) -> None:
-        """Write the shards whose fragments changed."""
-        if not self._dirty:
-            return
-        self.folder.mkdir(parents=True, exist_ok=True)
+        """Write the shards whose fragments changed; drop samples not asked for this run."""
+        for name, shard in self._shards.items():
+            stale = [sample for sample in shard if sample not in self._used]
+            for sample in stale:
+                del shard[sample]
+            if stale:
+                self._dirty.add(name)
+        if self.folder.is_dir():
+            wanted = {f"{name}.json" for name, shard in self._shards.items() if shard}
+            for path in self.folder.iterdir():
+                if path.name not in wanted and path.is_file():
+                    path.unlink()  # only samples no longer asked for, or another format
         for name in sorted(self._dirty):
-            with atomic_open(self.folder / f"{name}.json") as handle:
-                handle.write(json.dumps(self._shards[name], sort_keys=True))
+            if self._shards[name]:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                with atomic_open(self.folder / f"{name}.json") as handle:
+                    handle.write(json.dumps(self._shards[name], sort_keys=True))
         self._dirty.clear()
 
     def _shard(self, name: str) -> dict[str, Any]:
@@ -111,14 +112,3 @@ class FragmentCache:
         except (OSError, ValueError):
             return {}  # absent or damaged: its fragments are recomputed
         return stored if isinstance(stored, dict) else {}
-
-
-def _signature(path: Path | None) -> list:
-    """[file name, size, modification time in ns]; size -1 when the file is absent."""
-    if path is None:
-        return ["-", -1, 0]
-    try:
-        found = os.stat(path)
-    except OSError:
-        return [path.name, -1, 0]
-    return [path.name, found.st_size, found.st_mtime_ns]
