@@ -12,14 +12,20 @@ twice and prints, from the run's trace (pipeline_info/trace.tsv):
 The targets are for the full size; `--samples 2000 --segments 400` (a few minutes less) prints
 the same figures without judging them.
 
+`--steps DIR` runs the cohort steps again, one at a time, against a folder kept with `--keep`
+(the report without its cached fragments), and prints each one's wall and CPU time and peak
+memory: the quick way to measure a change to one step.
+
     python benchmarks/bench_scale.py [--samples 10000] [--calls 50] [--segments 2000]
                                      [--keep DIR]
+    python benchmarks/bench_scale.py --steps DIR [--repeat 1]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import shutil
 import subprocess
@@ -131,6 +137,30 @@ def run(sheet: Path, out: Path) -> float:
     return time.perf_counter() - started
 
 
+STEP_ARGUMENTS = {"cohort": ["cohort"], "export": ["export", "all"], "report": ["report"]}
+
+
+def rerun_steps(folder: Path, repeat: int) -> None:
+    """Each of cohort, export all and report (cold) run alone on a kept folder."""
+    sheet, out = folder / "data" / "samplesheet.csv", folder / "results"
+    common = ["--samplesheet", str(sheet), "--results", str(out / "samples"), "--outdir",
+              str(out / "cohort"), "--genome", "GRCh38"]
+    for _ in range(repeat):
+        for step, words in STEP_ARGUMENTS.items():
+            if step == "report":
+                shutil.rmtree(out / "cohort" / ".report-fragments", ignore_errors=True)
+            started = time.perf_counter()
+            child = subprocess.Popen([sys.executable, "-m", "lenall_genomics.cli", *words,
+                                      *common], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+            _pid, status, usage = os.wait4(child.pid, 0)
+            wall = time.perf_counter() - started
+            if os.waitstatus_to_exitcode(status):
+                raise SystemExit(f"{step} failed")
+            print(f"{step}: {wall:.2f} s wall, {usage.ru_utime + usage.ru_stime:.2f} s CPU, "
+                  f"peak RSS {usage.ru_maxrss / 1024:.0f} MB", flush=True)
+
+
 def trace(out: Path) -> list[dict[str, str]]:
     with open(out / "pipeline_info" / "trace.tsv", encoding="utf-8") as handle:
         return list(csv.DictReader(handle, delimiter="\t"))
@@ -148,7 +178,13 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=50)
     parser.add_argument("--segments", type=int, default=2_000)
     parser.add_argument("--keep", type=Path, help="keep the data and results in this folder")
+    parser.add_argument("--steps", type=Path,
+                        help="run the cohort steps again on a folder kept with --keep")
+    parser.add_argument("--repeat", type=int, default=1, help="with --steps: runs of each")
     args = parser.parse_args()
+    if args.steps:
+        rerun_steps(args.steps, args.repeat)
+        return
     judged = args.samples >= FULL_SAMPLES
     tmp = Path(tempfile.mkdtemp(prefix="bench_scale."))
     try:

@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from . import cytogenetics
@@ -173,6 +174,7 @@ def _row_from_record(values: Mapping[str, str], path: Path, number: int) -> RowD
 _BASIS = re.compile(r"^([a-z_]+)(?:\(([^()]*)\))?$")
 
 
+@lru_cache(maxsize=1024)
 def parse_basis(text: str) -> tuple[str, tuple[str, ...]]:
     """`rna_panel(CRLF2,P2RY8)` -> ("rna_panel", ("CRLF2", "P2RY8")); `segments` -> ("segments", ())."""
     found = _BASIS.match(text.strip())
@@ -302,7 +304,10 @@ def find_results(results: str | Path, suffixes: Sequence[str] = RESULT_SUFFIXES,
     warnings = [] if Path(results).is_dir() else [
         f"{results}: results folder not found; no per-sample results used"]
     found: dict[tuple[str, str], Path] = {}
+    dotted = tuple("." + suffix for suffix in suffixes)
     for name, path in sorted(index.by_name.items()):
+        if not name.endswith(dotted):
+            continue
         for suffix in suffixes:
             if name.endswith("." + suffix):
                 found[(name[: -len(suffix) - 1], suffix)] = path
@@ -599,8 +604,11 @@ def build_cohort(samples: Sequence[Sample], results: str | Path, *,
                         file=rows_file or default_rows_path())
 
     evaluability, evaluable = _evaluability(columns, rows, found, panels, evidence)
+    patient_keys = {c.patient: natural_key(c.patient) for c in columns}
+    row_at = {r.row: i for i, r in reversed(list(enumerate(rows)))}  # the first of a name
     ordered = sorted(alterations.values(), key=lambda a: (
-        natural_key(a.patient), _row_index(rows, a.row), a.gene, a.alteration, a.display_class))
+        patient_keys.get(a.patient) or natural_key(a.patient), row_at.get(a.row, len(rows)),
+        a.gene, a.alteration, a.display_class))
     through_detection = evaluable_through_detection(ordered, evaluability, evaluable)
     for cell in through_detection:
         warnings.append(f"patient {cell['patient']}: {cell['row']} is not evaluable by its "
@@ -642,10 +650,6 @@ def build_cohort(samples: Sequence[Sample], results: str | Path, *,
                         cytogenetic_events=cytogenetic_events, subtypes=subtypes)
 
 
-def _row_index(rows: Sequence[RowDef], row_id: str) -> int:
-    return next((i for i, r in enumerate(rows) if r.row == row_id), len(rows))
-
-
 def _data_genes(alterations: Iterable[Alteration]) -> set[str]:
     return {g for a in alterations for g in a.gene.split("::")}
 
@@ -654,12 +658,8 @@ def _sample_alterations(rows, patient, sample, found, classes, counts,
                         subtype_inputs=None) -> list[Alteration]:
     result: list[Alteration] = []
     if (sample, "variants.tsv") in found:  # streamed: a sample's calls are never all held
-        with TableRows(found[sample, "variants.tsv"],
-                       ("gene", "variant_classification", "status")) as records:
-            stream = records.dicts()
-            if subtype_inputs is not None:
-                stream = subtype_inputs.variants(sample, stream)
-            result += variant_alterations(rows, stream, classes, patient, sample, counts)
+        result += _variant_file_alterations(rows, found[sample, "variants.tsv"], classes,
+                                            patient, sample, counts, subtype_inputs)
     for suffix in ("fusions.tsv", "cn_events.tsv"):
         if (sample, suffix) in found:
             records = read_tsv(found[sample, suffix], ("gene", "event_type", "label"))
@@ -672,6 +672,41 @@ def _sample_alterations(rows, patient, sample, found, classes, counts,
             subtype_inputs.add_ploidy(sample, ploidy)
         result += ploidy_alterations(rows, ploidy, patient, sample)
     return result
+
+
+def _variant_file_alterations(rows, path, classes, patient, sample, counts,
+                              subtype_inputs=None) -> list[Alteration]:
+    """`variant_alterations` of one variants.tsv, read row by row. A row that can neither alter
+    a mutation row nor feed a subtype rule (not somatic, or another gene) is only counted, as
+    `variant_alterations` counts it, without being made into a record."""
+    genes = {g for r in rows if r.kind in ("gene_mutation", "gene_mutation_or_loss")
+             for g in r.genes}
+    if subtype_inputs is not None:
+        genes |= subtype_inputs.mutation_genes
+    found: list[Alteration] = []
+    read = not_somatic = not_counted = 0
+    with TableRows(path, ("gene", "variant_classification", "status")) as table:
+        columns = table.columns
+        gene_at, status_at, class_at = (columns.index(c) for c in (
+            "gene", "status", "variant_classification"))
+        for values in table.lists():
+            if values[status_at] == "somatic" and values[gene_at] in genes:
+                record = dict(zip(columns, values, strict=True))
+                if subtype_inputs is not None:
+                    for _ in subtype_inputs.variants(sample, (record,)):
+                        pass
+                found += variant_alterations(rows, (record,), classes, patient, sample, counts)
+                continue
+            read += 1
+            if values[status_at] != "somatic":
+                not_somatic += 1
+            elif classes.for_variant(values[class_at]) is None:
+                not_counted += 1
+    for name, count in (("variants_read", read), ("variants_not_somatic", not_somatic),
+                        ("variants_class_not_counted", not_counted)):
+        if count:
+            counts[name] += count
+    return found
 
 
 def _evaluability(columns, rows, found, panels, evidence):
@@ -786,6 +821,9 @@ def _discordance(columns, rows, evaluability, evidence, positives, found
     bases = {(e["patient"], e["row"]): e["basis"].split(";") for e in evaluability}
     records = []
     for column in columns:
+        if not any(row.kind in CYTOGENETIC_ROW_KINDS and positives.get((column.patient, row.row))
+                   for row in rows):
+            continue  # nothing found in a cell other evidence could contradict
         findings = evidence.for_column(column.patient, column.samples)
         ploidy = {s.sample: read_json(found[s.sample, "ploidy.json"]) for s in column.samples
                   if (s.sample, "ploidy.json") in found}
@@ -867,21 +905,25 @@ def _frequencies(columns, rows, alterations, evaluable) -> list[dict[str, object
 
 def _ploidy_table(samples, columns, found):
     used = {s.sample for c in columns for s in c.samples}
-    records = []
-    for sample in sorted(samples, key=lambda s: (natural_key(s.patient), natural_key(s.sample))):
-        if (sample.sample, "ploidy.json") not in found:
-            continue
-        data = read_json(found[sample.sample, "ploidy.json"])
-        records.append((sample, data, sample.sample in used))
+    with_ploidy = [s for s in sorted(samples, key=lambda s: (natural_key(s.patient),
+                                                             natural_key(s.sample)))
+                   if (s.sample, "ploidy.json") in found]
     try:
         from .ploidy import PLOIDY_TABLE_COLUMNS, cohort_ploidy_table
     except ImportError:
         PLOIDY_TABLE_COLUMNS = cohort_ploidy_table = None  # noqa: N806
     if PLOIDY_TABLE_COLUMNS and cohort_ploidy_table:
-        paths = [found[s.sample, "ploidy.json"] for s, _data, _used in records]
-        return tuple(PLOIDY_TABLE_COLUMNS), list(cohort_ploidy_table(paths))
+        paths = [found[s.sample, "ploidy.json"] for s in with_ploidy]
+        try:  # each file read once, by the ploidy module
+            return tuple(PLOIDY_TABLE_COLUMNS), list(cohort_ploidy_table(paths))
+        except (AttributeError, TypeError):
+            for path in paths:  # a file that is JSON but not an object: say which
+                read_json(path)
+            raise
     rows = []
-    for sample, data, in_cohort in records:
+    for sample in with_ploidy:
+        data = read_json(found[sample.sample, "ploidy.json"])
+        in_cohort = sample.sample in used
         rows.append({
             "patient": sample.patient, "sample": sample.sample, "diagnosis": sample.diagnosis,
             "timepoint": sample.timepoint, "in_cohort": "yes" if in_cohort else "no",

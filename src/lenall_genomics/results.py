@@ -53,18 +53,33 @@ def index_results(root: str | Path | None) -> ResultFiles:
         raise LenallInputError("results path is a file, not a folder", file=base,
                                field="--results", hint="give the folder the per-sample steps "
                                "wrote to")
-    seen: dict[str, list[Path]] = {}
-    for folder, dirs, files in os.walk(base):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            if not name.startswith("."):
-                seen.setdefault(name, []).append(Path(folder) / name)
+    seen: dict[str, list[str]] = {}
+    folders = [str(base)]
+    while folders:  # as os.walk: symlinked folders are not entered; unreadable ones skipped
+        try:
+            entries = os.scandir(folders.pop())
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if not is_dir:
+                    seen.setdefault(entry.name, []).append(entry.path)
+                elif not entry.is_symlink():
+                    folders.append(entry.path)
     index = ResultFiles(base)
-    for name, paths in seen.items():
-        paths.sort()
+    for name, found in seen.items():
+        if len(found) == 1:
+            index.by_name[name] = Path(found[0])
+            continue
+        paths = sorted(map(Path, found))
         index.by_name[name] = paths[0]
-        if len(paths) > 1:
-            index.duplicates[name] = tuple(paths)
+        index.duplicates[name] = tuple(paths)
     return index
 
 
@@ -102,10 +117,13 @@ class TableRows:
         number = 1 + len(self.comments)
         try:
             for line in self._handle:
-                if not line.strip():
+                if line.isspace():  # blank (as `not line.strip()`, without a copy)
                     continue
                 number += 1
-                values = _split_row(line)
+                if "\\" in line or "\r" in line:
+                    values = _split_row(line)
+                else:  # _split_row's own fast path, without the call
+                    values = line[:-1].split("\t") if line[-1:] == "\n" else line.split("\t")
                 if len(values) != width:
                     raise LenallInputError(f"{len(values)} fields where the header has {width}",
                                            file=self.path, line=number,

@@ -82,7 +82,8 @@ def write_tsv(
                             escapechar="\\")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([format_value(row.get(col), digits) for col in columns])
+            writer.writerow([v if type(v) is str and v else format_value(v, digits)
+                             for v in map(row.get, columns)])
             count += 1
     return count
 

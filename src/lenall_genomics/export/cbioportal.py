@@ -29,7 +29,7 @@ from typing import IO
 from ..errors import LenallInputError
 from ..genome import normalize_chrom
 from ..model import EVENT_COLUMNS, SEGMENT_COLUMNS, Sample
-from ..results import ResultFiles, missing, read_optional_table
+from ..results import ResultFiles, TableRows, missing, read_optional_table
 from .maf import CohortMaf, FileSink, MafSink
 
 DEFAULT_STUDY_ID = "lenall_ball_cohort"
@@ -218,10 +218,11 @@ def _ids(tumours: Sequence[Sample], summary: StudySummary) -> dict[str, str]:
 
 def _patient_ids(tumours: Sequence[Sample], summary: StudySummary) -> dict[str, str]:
     ids: dict[str, str] = {}
+    owner: dict[str, str] = {}  # cBioPortal id -> the first patient given it
     for s in tumours:
         safe = cbioportal_id(s.patient)
-        clash = next((p for p, v in ids.items() if v == safe and p != s.patient), None)
-        if clash is not None:
+        clash = owner.setdefault(safe, s.patient)
+        if clash != s.patient:
             raise LenallInputError(f"patients '{clash}' and '{s.patient}' both become '{safe}' "
                                    "in cBioPortal", field="patient", line=s.row)
         ids[s.patient] = safe
@@ -493,26 +494,34 @@ def _cna(write: _Writer, profiled: Sequence[_Profiled], results: ResultFiles,
 
 def _seg(write: _Writer, profiled: Sequence[_Profiled], results: ResultFiles, genome: str,
          summary: StudySummary) -> None:
-    rows = []
-    for p in profiled:
-        found = read_optional_table(results.find(p.sample.sample, "segments.tsv"), SEGMENT_COLUMNS)
-        for seg in found.rows if found else []:
-            mean = _seg_mean(seg)
-            if mean is None:
-                summary.skip("segments without log2 or total copy number")
-                continue
-            rows.append({"ID": p.cbio_id, "chrom": normalize_chrom(seg["chrom"]),
-                         "loc.start": int(seg["start"]), "loc.end": int(seg["end"]),
-                         "num.mark": None if missing(seg["n_markers"]) else seg["n_markers"],
-                         "seg.mean": mean})
-    order = {str(i): i for i in range(1, 23)} | {"X": 23, "Y": 24, "MT": 25}
-    rows.sort(key=lambda r: (r["ID"], order.get(r["chrom"], 99), r["chrom"], r["loc.start"]))
+    """data_seg.seg, one sample at a time: samples by id, each one's segments by position."""
     write.meta("meta_seg.txt", {
         "genetic_alteration_type": "COPY_NUMBER_ALTERATION", "datatype": "SEG",
         "reference_genome_id": REFERENCE_GENOME[genome],
         "description": "Copy-number segments (log2 ratio) normalized by lenall-genomics.",
         "data_filename": "data_seg.seg"})
-    write.table("data_seg.seg", SEG_COLUMNS, rows)
+    order = {str(i): i for i in range(1, 23)} | {"X": 23, "Y": 24, "MT": 25}
+    with write.open("data_seg.seg") as handle:
+        handle.write("\t".join(SEG_COLUMNS) + "\n")
+        for p in sorted(profiled, key=lambda p: p.cbio_id):  # ids are unique (_ids)
+            path = results.find(p.sample.sample, "segments.tsv")
+            if path is None or not path.is_file():
+                continue
+            rows = []
+            with TableRows(path, SEGMENT_COLUMNS) as found:
+                for seg in found.dicts():
+                    mean = _seg_mean(seg)
+                    if mean is None:
+                        summary.skip("segments without log2 or total copy number")
+                        continue
+                    chrom = normalize_chrom(seg["chrom"])
+                    start = int(seg["start"])
+                    rows.append(((order.get(chrom, 99), chrom, start), (
+                        p.cbio_id, chrom, start, int(seg["end"]),
+                        None if missing(seg["n_markers"]) else seg["n_markers"], mean)))
+            rows.sort(key=lambda row: row[0])
+            handle.writelines("\t".join(_field(value) for value in row) + "\n"
+                              for _key, row in rows)
 
 
 def _seg_mean(seg: Mapping[str, str]) -> float | None:
@@ -671,7 +680,8 @@ def _panels(write: _Writer, profiled: Sequence[_Profiled],
 
 def _case_lists(write: _Writer, mut: Sequence[_Profiled], cna: Sequence[_Profiled],
                 sv: Sequence[_Profiled], study_id: str) -> None:
-    both = [p for p in mut if p.cbio_id in {q.cbio_id for q in cna}]
+    with_cna = {q.cbio_id for q in cna}
+    both = [p for p in mut if p.cbio_id in with_cna]
     lists = (
         ("sequenced", "Samples profiled for mutations", "all_cases_with_mutation_data", mut),
         ("cna", "Samples profiled for copy-number alterations", "all_cases_with_cna_data", cna),

@@ -133,20 +133,23 @@ class CohortMaf:
                 rows = _sorted(((n, line, fields) for n, line, fields in rows
                                 if keep(fields[layout.barcode] if layout.barcode is not None
                                         else "")), layout)
+            barcode_at, status_at, sample = layout.barcode, layout.status, source.sample
+            identity = layout.identity
+            read = kept = germline = 0
             for _number, line, fields in rows:
-                barcode = fields[layout.barcode] if layout.barcode is not None else ""
+                barcode = fields[barcode_at] if barcode_at is not None else ""
                 if counts.barcode is None:  # the rows kept all carry one barcode
                     counts.barcode = barcode
-                counts.read += 1
-                status = fields[layout.status] if layout.status is not None else ""
-                if status.strip().lower() == "germline":
-                    counts.germline += 1
+                read += 1
+                if status_at is not None and fields[status_at].strip().lower() == "germline":
+                    germline += 1
                     continue
-                counts.kept += 1
-                same = line if layout.identity and barcode == source.sample else None
-                values = _values_of(fields, layout, source.sample)
+                kept += 1
+                same = line if identity and barcode == sample else None
+                values = _values_of(fields, layout, sample)
                 for sink in sinks:
                     sink.row(same, values)
+        counts.read, counts.kept, counts.germline = read, kept, germline
         return counts
 
 
@@ -204,14 +207,15 @@ def _in_order(rows: Iterable[tuple[int, str, list[str]]], layout: _Layout
     window: list[tuple[tuple, int, tuple[int, str, list[str]]]] = []
     last = None  # key of the last row given out
     barcode = None
+    barcode_at, key_of = layout.barcode, layout.key
     for seq, row in enumerate(rows):
         fields = row[2]
-        here = fields[layout.barcode] if layout.barcode is not None else ""
+        here = fields[barcode_at] if barcode_at is not None else ""
         if barcode is None:
             barcode = here
         elif here != barcode:
             raise _NeedsSort
-        key = layout.key(fields)
+        key = key_of(fields)
         if not window or key >= window[-1][0]:
             window.append((key, seq, row))
         elif last is not None and key < last:

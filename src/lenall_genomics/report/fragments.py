@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -29,9 +30,24 @@ def section(anchor: str, title: str, body: Iterable[str]) -> str:
     return f'<section id="{esc(anchor)}">\n<h2>{esc(title)}</h2>\n' + "\n".join(body) + "\n</section>"
 
 
+def section_parts(anchor: str, title: str, body: Iterable[str]) -> Iterator[str]:
+    """`section` in pieces, as `body` gives them (the same text once joined)."""
+    yield f'<section id="{esc(anchor)}">\n<h2>{esc(title)}</h2>\n'
+    for i, part in enumerate(body):
+        yield ("\n" if i else "") + part
+    yield "\n</section>"
+
+
 def cell_text(value: Any) -> str:
+    kind = type(value)
+    if kind is str:  # most cells: the text itself
+        return value
+    if kind is int or value is None:  # JSON's own kinds first, without the checks below
+        return "" if value is None else str(value)
+    if kind is float:
+        return f"{value:.4g}"
     if isinstance(value, Mapping):
-        return "; ".join(f"{k}: {cell_text(v)}" for k, v in sorted(value.items(), key=str))
+        return "; ".join(f"{k}: {cell_text(v)}" for k, v in _by_item_text(value))
     if isinstance(value, (list, tuple)):
         return ", ".join(cell_text(v) for v in value)
     if isinstance(value, bool):
@@ -39,6 +55,20 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
     return "" if value is None else str(value)
+
+
+def _by_item_text(value: Mapping) -> list:
+    """The items in the order of their text, str((key, value)). With text keys that is the order
+    of repr(key) (no key's repr is a prefix of another's), found without writing out values."""
+    if all(type(k) is str for k in value):
+        return sorted(value.items(), key=lambda item: repr(item[0]))
+    return sorted(value.items(), key=str)
+
+
+@lru_cache(maxsize=1 << 16)
+def _cell_html(text: str) -> str:
+    """One narrow cell (tables repeat their values: each is escaped once)."""
+    return (NUM_CELL if _NUMBER.match(text) else "<td>") + f"{esc(text)}</td>"
 
 
 def table(columns: Sequence[str], rows: Iterable[Mapping[str, Any]], *,
@@ -51,15 +81,15 @@ def table(columns: Sequence[str], rows: Iterable[Mapping[str, Any]], *,
     if not rows:
         return note("No rows.")
     headers = headers or {}
-    texts = [[cell_text(row.get(c)) for c in columns] for row in rows]
+    texts = [[v if type(v) is str else cell_text(v) for v in map(row.get, columns)]
+             for row in rows]
     wide_at = [i for i in range(len(columns)) if any(len(t[i]) > LONG_TEXT for t in texts)]
     narrow_at = [i for i in range(len(columns)) if i not in wide_at]
     head = "".join(f"<th>{esc(headers.get(columns[i], columns[i]))}</th>" for i in narrow_at)
     wide_names = [headers.get(columns[i], columns[i]) for i in wide_at]
     body = []
     for text in texts[:PAGE_ROWS]:
-        cells = "".join((NUM_CELL if _NUMBER.match(text[i]) else "<td>") + f"{esc(text[i])}</td>"
-                        for i in narrow_at)
+        cells = "".join(map(_cell_html, [text[i] for i in narrow_at]))
         body.append(f"<tr>{cells}</tr>")
         for name, i in zip(wide_names, wide_at, strict=True):
             if text[i]:

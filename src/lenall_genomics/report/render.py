@@ -11,7 +11,7 @@ import os
 import platform
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -25,11 +25,13 @@ from ..model import (
 )
 from ..results import (
     ResultFiles,
+    Table,
     TableRows,
     index_results,
     missing,
     read_json,
     read_optional_table,
+    read_table,
 )
 from ..writers import atomic_open
 from . import grid as oncogrid
@@ -43,6 +45,7 @@ from .fragments import (
     json_script,
     note,
     section,
+    section_parts,
     table,
 )
 from .template import page
@@ -79,6 +82,7 @@ def render_report(cohort_dir: str | Path, results_dir: str | Path | None,
                 f"lenall-genomics {__version__}")
     with atomic_open(out) as handle:
         handle.writelines(page(TITLE, subtitle, sections))
+    inputs.fragments.save()
     return out
 
 
@@ -100,7 +104,7 @@ class _Inputs:
         self.ploidy = read_optional_table(cohort / "ploidy.tsv")
         self.subtypes = read_optional_table(cohort / "subtypes.tsv")
         self.clonality = read_optional_table(cohort / "clonality.tsv")
-        self.evidence = read_optional_table(cohort / "clonality_evidence.tsv")
+        self.evidence = _GroupedRows.read(cohort / "clonality_evidence.tsv", "patient")
         self._wanted = _wanted_variants(self.alterations)
         self.fragments = fragments
         self._fragments: dict[str, dict] = {}
@@ -119,8 +123,10 @@ class _Inputs:
             wanted = self._wanted.get(sample, {})
             facts = sorted((g, sorted(a)) for g, a in wanted.items())
             files = [self.file(sample, suffix) for suffix in SAMPLE_FILES]
+            plots = [self.file(sample, suffix) for suffix in PLOT_FILES]
             self._fragments[sample] = self.fragments.get(
-                sample, facts, files, lambda: _sample_fragment(self, sample, wanted))
+                sample, facts, files, lambda: _sample_fragment(self, sample, wanted),
+                present=plots)
         return self._fragments[sample]
 
     def cell_details(self, sample: str, gene: str, alteration: str, detail: str,
@@ -141,7 +147,8 @@ class _Inputs:
 
 
 SAMPLE_FILES = ("variants.tsv", "fusions.tsv", "cn_events.tsv", "segments.tsv", "ploidy.json",
-                "variants.qc.json", "genome.png", "genome.svg")
+                "variants.qc.json")  # read by the fragment: their content is in its key
+PLOT_FILES = ("genome.png", "genome.svg")  # only whether one exists is in the fragment
 
 
 def _sample_fragment(inputs: _Inputs, sample: str, wanted: Mapping[str, set[str]]) -> dict:
@@ -157,14 +164,16 @@ def _sample_fragment(inputs: _Inputs, sample: str, wanted: Mapping[str, set[str]
             shown = [f"{k}: {cell_text(facts[k])}" for k in PLOIDY_CAPTION_KEYS
                      if facts.get(k) is not None and not isinstance(facts[k], (dict, list))]
             caption += (" — " + "; ".join(shown)) if shown else ""
+    fusions = _first_rows(inputs.file(sample, "fusions.tsv"))
+    cn_events = _first_rows(inputs.file(sample, "cn_events.tsv"))
     return {
         "statuses": dict(sorted(digest.statuses.items())),
         "matches": matches,
-        "counts": {"fusion events": _row_count(inputs.file(sample, "fusions.tsv")),
-                   "CN events": _row_count(inputs.file(sample, "cn_events.tsv")),
+        "counts": {"fusion events": _count_text(fusions[1]),
+                   "CN events": _count_text(cn_events[1]),
                    "segments": _row_count(inputs.file(sample, "segments.tsv"))},
-        "fusions": _first_rows(inputs.file(sample, "fusions.tsv")),
-        "cn_events": _first_rows(inputs.file(sample, "cn_events.tsv")),
+        "fusions": fusions,
+        "cn_events": cn_events,
         "ploidy": "yes" if inputs.file(sample, "ploidy.json") else "-",
         "qc": read_json(inputs.file(sample, "variants.qc.json")),
         "figure": caption,
@@ -182,6 +191,40 @@ def short_hgvsp(hgvsp: str) -> str:
     """p.Arg175His -> p.R175H (leaves one-letter forms unchanged)."""
     text = hgvsp.split(":")[-1]
     return _THREE_RE.sub(lambda m: _THREE[m.group(0)], text)
+
+
+class _GroupedRows:
+    """A cohort table's rows grouped by one column, each row a tuple of its values (a value
+    repeated down a column is kept once): a clonality evidence table of a large cohort is not
+    held as a dict per row."""
+
+    DISTINCT = 5_000  # a column with more distinct values than this is not shared
+
+    def __init__(self, path: Path, columns: tuple[str, ...], comments: tuple[str, ...]) -> None:
+        self.path, self.columns, self.comments = path, columns, comments
+        self.groups: dict[str | None, list[tuple[str, ...]]] = {}
+
+    @classmethod
+    def read(cls, path: Path, by: str) -> _GroupedRows | None:
+        if not path.is_file():
+            return None
+        with TableRows(path) as found:
+            grouped = cls(path, found.columns, found.comments)
+            at = found.columns.index(by) if by in found.columns else None
+            shared: list[dict[str, str] | None] = [{} for _ in found.columns]
+            for values in found.lists():
+                for i, seen in enumerate(shared):
+                    if seen is not None:
+                        values[i] = seen.setdefault(values[i], values[i])
+                        if len(seen) > cls.DISTINCT:
+                            shared[i] = None
+                grouped.groups.setdefault(None if at is None else values[at], []).append(
+                    tuple(values))
+        return grouped
+
+    def rows_of(self, key: str) -> list[dict[str, str]]:
+        return [dict(zip(self.columns, values, strict=True))
+                for values in self.groups.get(key, ())]
 
 
 def _existing(path: Path) -> Path | None:
@@ -229,13 +272,15 @@ class VariantDigest:
             gene_at, status_at = columns.index("gene"), columns.index("status")
             text_at = [columns.index(n) if n in columns else None
                        for n in ("hgvsp", "hgvsc", "t_vaf")]
+            statuses: dict[str, int] = {}
             for values in table.lists():
                 status = values[status_at]
-                digest.statuses[status] += 1
+                statuses[status] = statuses.get(status, 0) + 1
                 if values[gene_at] in wanted:
                     hgvsp, hgvsc, vaf = ("" if i is None else values[i] for i in text_at)
                     digest._add(values[gene_at], status == "somatic", hgvsp, hgvsc, vaf,
                                 by_name)
+            digest.statuses.update(statuses)
         return digest
 
     def _add(self, gene: str, somatic: bool, hgvsp: str, hgvsc: str, vaf: str,
@@ -356,27 +401,31 @@ def _subtypes(inputs: _Inputs) -> str:
     return section("subtypes", "Genetic subtypes", body)
 
 
-def _clonality(inputs: _Inputs) -> str:
-    body = []
+def _clonality(inputs: _Inputs) -> str | Iterator[str]:
+    """The clonality section; with results, its pieces as the page is written (a figure per
+    patient with two tumour samples: never all held at once)."""
     if inputs.clonality is None:
-        body.append(note("clonality.tsv was not found: no patient had two tumour samples, or the "
-                         "clonality step has not run."))
-        return section("clonality", "Clonality", body)
-    body.append(table(inputs.clonality.columns, inputs.clonality.rows, table_id="clonality-table"))
+        return section("clonality", "Clonality", [
+            note("clonality.tsv was not found: no patient had two tumour samples, or the "
+                 "clonality step has not run.")])
+    return section_parts("clonality", "Clonality", _clonality_body(inputs, inputs.clonality))
+
+
+def _clonality_body(inputs: _Inputs, clonality: Table) -> Iterator[str]:
+    yield table(clonality.columns, clonality.rows, table_id="clonality-table")
     folder = inputs.cohort / "clonality"
-    patients = sorted({r.get("patient", "") for r in inputs.clonality.rows} - {""})
+    patients = sorted({r.get("patient", "") for r in clonality.rows} - {""})
     for patient in patients:
-        body.append(f"<h3>Patient {esc(patient)}</h3>")
+        yield f"<h3>Patient {esc(patient)}</h3>"
         if inputs.evidence is not None:
-            rows = [r for r in inputs.evidence.rows if r.get("patient") == patient]
-            body.append(table(inputs.evidence.columns, rows) if rows
-                        else note("No evidence rows for this patient."))
+            rows = inputs.evidence.rows_of(patient)
+            yield (table(inputs.evidence.columns, rows) if rows
+                   else note("No evidence rows for this patient."))
         figure = first_existing(folder / f"{patient}.svg", folder / f"{patient}.png")
         if figure is not None:
-            body.append(image(figure, f"Clonal relatedness of patient {patient}", figure.name))
+            yield image(figure, f"Clonal relatedness of patient {patient}", figure.name)
     if not patients and inputs.evidence is not None:
-        body.append(table(inputs.evidence.columns, inputs.evidence.rows))
-    return section("clonality", "Clonality", body)
+        yield table(inputs.evidence.columns, read_table(inputs.evidence.path).rows)
 
 
 def _qc(inputs: _Inputs) -> str:
@@ -576,8 +625,14 @@ def _blank(value: Any) -> bool:
 
 
 def _row_count(path: Path | None) -> str:
-    found = read_optional_table(path)
-    return "-" if found is None else str(len(found.rows))
+    if path is None or not path.is_file():
+        return "-"
+    with TableRows(path) as found:
+        return str(sum(1 for _ in found.lists()))
+
+
+def _count_text(total: int | None) -> str:
+    return "-" if total is None else str(total)
 
 
 def _parameters(inputs: _Inputs, params: Mapping[str, Any]) -> str:

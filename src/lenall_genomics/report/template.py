@@ -532,9 +532,9 @@ NAV = (("summary", "Cohort summary"), ("oncoprint", "Oncoprint"), ("ploidy", "Pl
        ("samples", "Samples"), ("parameters", "Parameters"))
 
 
-def page(title: str, subtitle: str, sections: Iterable[str]) -> Iterator[str]:
+def page(title: str, subtitle: str, sections: Iterable[str | Iterable[str]]) -> Iterator[str]:
     """The whole document in pieces (written as they come: the page is never one string);
-    `sections` are HTML fragments already escaped."""
+    `sections` are HTML fragments already escaped, each one string or an iterable of pieces."""
     nav = "".join(f'<a href="#{anchor}">{escape(label)}</a>' for anchor, label in NAV)
     yield (
         "<!DOCTYPE html>\n"
@@ -548,5 +548,10 @@ def page(title: str, subtitle: str, sections: Iterable[str]) -> Iterator[str]:
         f"<nav>{nav}</nav>\n<main>\n"
     )
     for i, part in enumerate(sections):
-        yield ("\n" if i else "") + part
+        if isinstance(part, str):
+            yield ("\n" if i else "") + part
+            continue
+        if i:
+            yield "\n"
+        yield from part
     yield f"\n</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
