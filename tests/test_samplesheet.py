@@ -57,6 +57,26 @@ def test_relative_paths_resolve_against_the_sheet_folder_not_cwd(data: Path, tmp
     assert load_samplesheet(sheet)[1].segments == (data / "data" / "t.cns").resolve()
 
 
+def test_paths_resolve_through_links_as_path_resolve_does(data: Path, tmp_path: Path) -> None:
+    """A linked file or folder is named by its target (Nextflow stages inputs as links on a
+    shared filesystem); '..' and './' parts are resolved; each file is looked up per sheet."""
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "t.cns").write_text("chromosome\tstart\tend\tlog2\n")
+    (data / "linked").symlink_to(real)
+    (data / "data" / "linked.cns").symlink_to(real / "t.cns")
+    sheet = write(data, "patient,sample,diagnosis,segments\n"
+                        "01,A,B-ALL,linked/t.cns\n02,B,B-ALL,data/linked.cns\n"
+                        "03,C,B-ALL,./data/../linked/./t.cns\n04,D,B-ALL,data/t.cns\n")
+    samples = load_samplesheet(sheet)
+    assert [s.segments for s in samples] == [(data / p).resolve() for p in (
+        "linked/t.cns", "data/linked.cns", "data/../linked/t.cns", "data/t.cns")]
+    assert samples[0].segments == real / "t.cns" and samples[1].segments == real / "t.cns"
+    (data / "linked").unlink()  # the same sheet read again sees the change
+    (data / "linked").symlink_to(data / "data")
+    assert load_samplesheet(sheet)[0].segments == (data / "data" / "t.cns").resolve()
+
+
 def test_bom_crlf_and_whitespace_are_tolerated(data: Path) -> None:
     text = "\ufeffpatient , sample,diagnosis\r\n 7 , S7 , MM \r\n,,\r\n"
     samples = load_samplesheet(write(data, text))
