@@ -42,6 +42,10 @@ window.addEventListener("load", function () {
   var panel = document.getElementById("sample-detail");
   document.body.setAttribute("data-picked", panel.getAttribute("data-sample") + "|" +
     panel.querySelectorAll("table").length + "|" + panel.querySelectorAll("img").length);
+  document.querySelector("#clonality-table tbody tr").click();
+  var clonal = document.getElementById("clonality-detail");
+  document.body.setAttribute("data-clonality", clonal.getAttribute("data-patient") + "|" +
+    clonal.querySelectorAll("tbody tr").length + "|" + clonal.querySelectorAll("img").length);
 });
 </script>
 """
@@ -182,6 +186,8 @@ def test_hovering_a_cell_shows_its_details(browser: str, report: Path, tmp_path:
     assert 'data-filled="true"' in dom
     # a click on T01's row of the sample list shows its details, with its tables and genome plot
     assert re.search(r'data-picked="([^"]*)"', dom).group(1) == "T01|4|1"  # alterations, fusions, CN events, QC; plot
+    # a click on P01's clonality row shows its evidence rows and figure (the inline view's copy)
+    assert re.search(r'data-clonality="([^"]*)"', dom).group(1) == "P01|2|1"
 
 
 def test_screenshot_shows_the_oncoprint_colours(browser: str, report: Path, tmp_path: Path) -> None:

@@ -428,8 +428,7 @@ def _clonality_body(inputs: _Inputs, clonality: Table) -> Iterator[str]:
         return
     folder = inputs.cohort / "clonality"
     figures = [first_existing(folder / f"{patient_file_stem(p)}.svg",
-                              folder / f"{patient_file_stem(p)}.png",
-                              *_plain_names(folder, p)) for p in patients]
+                              folder / f"{patient_file_stem(p)}.png") for p in patients]
     total, embed = _figure_budget([f for f in figures if f is not None],
                                   CLONALITY_FIGURE_BUDGET)
     report_folder = inputs.report_folder
@@ -453,9 +452,9 @@ def _clonality_body(inputs: _Inputs, clonality: Table) -> Iterator[str]:
     rows = [at.get(r.get("patient", ""), -1) for r in clonality.rows]
     columns = inputs.evidence.columns if inputs.evidence is not None else ()
     evidence = inputs.evidence.groups if inputs.evidence is not None else {}
+    yield detail_panel("clonality-detail", "patient", "Pick a patient in the table to see its "
+                       "evidence and figure.", rows)
     if len(patients) <= PAGE_ROWS:
-        yield detail_panel("clonality-detail", "patient", "Pick a patient in the table to see "
-                           "its evidence and figure.", rows)
         for patient, (figure, link) in zip(patients, shown, strict=True):
             record_rows = [dict(zip(columns, v, strict=True)) for v in evidence.get(patient, ())]
             yield (f'<details class="clonality-inline" data-patient="{esc(patient)}" open>'
@@ -463,8 +462,6 @@ def _clonality_body(inputs: _Inputs, clonality: Table) -> Iterator[str]:
                    f"{clonality_html(patient, columns, record_rows, figure, link, inputs.evidence)}"
                    "</details>")
         return
-    yield detail_panel("clonality-detail", "patient", "Pick a patient in the table to see its "
-                       "evidence and figure.", rows)
     values: list[tuple[str, ...]] = []
     records = []
     for patient, (figure, link) in zip(patients, shown, strict=True):
@@ -478,13 +475,6 @@ def _clonality_body(inputs: _Inputs, clonality: Table) -> Iterator[str]:
 
 
 CLONALITY_FIGURE_BUDGET = 24_000_000  # characters of embedded clonality figures; past it none is
-
-
-def _plain_names(folder: Path, patient: str) -> list[Path]:
-    """The figure named by the patient id itself (a folder written by hand)."""
-    if not patient or "/" in patient or "\\" in patient or patient in (".", ".."):
-        return []
-    return [folder / f"{patient}.svg", folder / f"{patient}.png"]
 
 
 def _relative(path: Path, report_folder: Path) -> str:
@@ -671,8 +661,8 @@ def _sample_record(inputs: _Inputs, s: Sample, alterations: list[tuple[int, int]
     if caption is not None and plot is not None and embed:
         shown = image(plot, f"Copy number and LOH of {s.sample}", caption)
     elif caption is not None and plot is not None:
-        path = Path(os.path.relpath(plot, report_folder)).as_posix()
-        figure_note = f"Genome plot: {path} (beside this report; not embedded)."
+        figure_note = (f"Genome plot: {_relative(plot, report_folder)} (beside this report; "
+                       "not embedded).")
     return [facts, tables, shown, figure_note]
 
 
