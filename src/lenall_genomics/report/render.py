@@ -515,24 +515,31 @@ def _href(path: str) -> str:
 def columnar(values: Sequence[str]) -> dict:
     """One column of a table for the page, in the shortest of three forms: {"v": values},
     {"d": distinct values, "c": a code per row} or {"d": distinct values, "r": [code, run
-    length, ...]} (a value repeated down the column, as a patient's or a pair's, is one run)."""
-    distinct = sorted(set(values))
+    length, ...]} (a value repeated down the column, as a patient's or a pair's, is one run).
+    The sizes compared are those of the JSON text, counted without writing it."""
+    n = len(values)
+    counts = Counter(values)
+    if not n or 2 * len(counts) > n:  # mostly distinct values: codes would not be shorter
+        return {"v": list(values)}
+    distinct = sorted(counts)
     code = {v: i for i, v in enumerate(distinct)}
-    codes = [code[v] for v in values]
-    runs: list[int] = []
-    for c in codes:
-        if runs and runs[-2] == c:
-            runs[-1] += 1
-        else:
-            runs += [c, 1]
+    width = {v: len(str(i)) + 1 for v, i in code.items()}  # a code and its comma
     table_size = sum(len(v) + 3 for v in distinct)
-    sizes = {"v": sum(len(v) + 3 for v in values),
-             "c": table_size + sum(len(str(c)) + 1 for c in codes),
-             "r": table_size + sum(len(str(c)) + 1 for c in runs)}
+    sizes = {"v": sum(len(v) * k for v, k in counts.items()) + 3 * n,
+             "c": table_size + sum(width[v] * k for v, k in counts.items())}
+    starts = [0, *(i for i in range(1, n) if values[i] != values[i - 1]), n]
+    if 2 * (len(starts) - 1) <= n:
+        sizes["r"] = table_size + sum(width[values[i]] + len(str(j - i)) + 1
+                                      for i, j in zip(starts, starts[1:], strict=False))
     best = min(sizes, key=lambda k: (sizes[k], "vcr".index(k)))  # a tie: the plainest
     if best == "v":
         return {"v": list(values)}
-    return {"d": distinct, best: codes if best == "c" else runs}
+    if best == "c":
+        return {"d": distinct, "c": list(map(code.__getitem__, values))}
+    runs: list[int] = []
+    for i, j in zip(starts, starts[1:], strict=False):
+        runs += (code[values[i]], j - i)
+    return {"d": distinct, "r": runs}
 
 
 def _qc(inputs: _Inputs) -> str:
