@@ -1,6 +1,7 @@
 """The cohort report: one self-contained HTML file built from the cohort and per-sample results.
 
-Nothing in the page points outside it: figures are data: URIs, style and script are inline, and
+Nothing in the page is fetched: figures are data: URIs (past their size budget, links to the
+figure files beside the report, opened only when clicked), style and script are inline, and
 every value read from an input (sample ids, genes, file names, free text) is HTML-escaped.
 The same inputs give the same bytes (no dates, sorted rows).
 """
@@ -222,10 +223,6 @@ class _GroupedRows:
                 grouped.groups.setdefault(None if at is None else values[at], []).append(
                     tuple(values))
         return grouped
-
-    def rows_of(self, key: str) -> list[dict[str, str]]:
-        return [dict(zip(self.columns, values, strict=True))
-                for values in self.groups.get(key, ())]
 
 
 def _existing(path: Path) -> Path | None:
