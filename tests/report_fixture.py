@@ -7,8 +7,10 @@ P02 (myeloid DNA panel only) and a patient whose ids are an HTML injection attem
 from __future__ import annotations
 
 import json
+from html import escape as esc
 from pathlib import Path
 
+from lenall_genomics.clonality.outputs import patient_file_stem
 from lenall_genomics.model import (
     ALTERATION_COLUMNS,
     EVALUABILITY_COLUMNS,
@@ -191,11 +193,13 @@ def dump(path: Path, data: dict) -> None:
     path.write_text(json.dumps(data))
 
 
-def write_large_cohort(root: Path, patients: int) -> dict:
+def write_large_cohort(root: Path, patients: int, clonality_every: int = 0) -> dict:
     """Cohort tables for `patients` one-sample patients, with a subtype per patient, a
     karyotype-only alteration in one patient in ten and a karyotype result beside a dna call in
     another one in ten; patients whose number ends in 876 also have a fusions table and a
-    variants QC file (the other samples have no per-sample files): the size test."""
+    variants QC file (the other samples have no per-sample files): the size test. With
+    `clonality_every`, every such patient (from the third) also has a compared pair
+    (`clonality_patient`)."""
     rows = ("TP53", "TET2", "RB1", "CDKN2A/B", "CREBBP", "KRAS", "IKZF2", "IKZF1/IKZF3",
             "CRLF2 fusion", "BCR::ABL1", "KMT2A rearrangement", "Low hypodiploid")
     ids = [f"P{i:05d}" for i in range(patients)]
@@ -230,5 +234,43 @@ def write_large_cohort(root: Path, patients: int) -> dict:
             {"gene": "CRLF2", "event_type": "fusion", "partner": "P2RY8", "label": "P2RY8::CRLF2",
              "source": "rna", "evidence": "split_reads=12", "confidence": "high"}])
         write_json(folder / f"{p}T.variants.qc.json", {"records_read": 7, "kept": 3})
+    if clonality_every:
+        write_clonality(cohort, ids[3::clonality_every])
     samples = [Sample(p, f"{p}T", "B-ALL", dna_panel="MSK-IMPACT-Heme") for p in ids]
     return {"cohort": cohort, "results": results, "samples": samples}
+
+
+CLONALITY = ("patient", "earlier_sample", "later_sample", "shared", "p_value", "verdict",
+             "evidence")
+EVIDENCE = ("patient", "earlier_sample", "later_sample", "kind", "gene", "hgvsp", "status",
+            "earlier_vaf", "later_vaf", "reason")
+EVIDENCE_ROWS = 86  # per patient: about 78,000 rows at 900 patients, as measured
+
+
+def clonality_svg(patient: str) -> str:
+    """A figure of about 13 kB, its patient's id in it."""
+    bars = "".join(f'<rect x="{k}" y="{k % 20}" width="1" height="{20 - k % 20}" fill="#369"/>'
+                   for k in range(220))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="240" height="40" '
+            f'viewBox="0 0 240 40"><title>{patient}</title>{bars}</svg>\n')
+
+
+def write_clonality(cohort: Path, patients: list[str]) -> None:
+    """clonality.tsv, clonality_evidence.tsv and clonality/<patient>.svg for `patients` (a
+    myeloma and a B-ALL sample each)."""
+    verdicts = ("related", "unrelated", "indeterminate")
+    write_tsv(cohort / "clonality.tsv", CLONALITY, (
+        {"patient": p, "earlier_sample": f"{p}M", "later_sample": f"{p}T", "shared": i % 7,
+         "p_value": 0.5, "verdict": verdicts[i % 3],
+         "evidence": f"rule R{i % 12}; shared mutations: {i % 7}"}
+        for i, p in enumerate(patients)))
+    write_tsv(cohort / "clonality_evidence.tsv", EVIDENCE, (
+        {"patient": p, "earlier_sample": f"{p}M", "later_sample": f"{p}T",
+         "kind": "mutation" if k else "verdict", "gene": ("TP53", "KRAS", "NRAS")[k % 3],
+         "hgvsp": f"p.Gly{k}Asp" if k else None, "status": ("shared", "private_later")[k % 2],
+         "earlier_vaf": 0.4, "later_vaf": round(k / 100, 2),
+         "reason": f"row {k} of {p}" if k else f"rule R{i % 12} decided {p}"}
+        for i, p in enumerate(patients) for k in range(EVIDENCE_ROWS)))
+    (cohort / "clonality").mkdir(parents=True, exist_ok=True)
+    for p in patients:
+        (cohort / "clonality" / f"{patient_file_stem(p)}.svg").write_text(clonality_svg(esc(p)))

@@ -302,3 +302,138 @@ def test_genome_plots_past_the_budget_are_named_not_embedded(tmp_path: Path,
     assert 'alt="Copy number and LOH of T01"' not in html
     assert "Genome plot: ../samples/T01/T01.genome.svg (beside this report" in html
     assert "are not embedded" in html
+
+
+def clonality_records(html: str) -> dict:
+    found = re.search(r'<script type="application/json" id="clonality-details">(.*?)</script>',
+                      html, re.S)
+    return json.loads(found.group(1))
+
+
+def decode(column: dict, n: int) -> list[str]:
+    """A column of the page's clonality evidence, as the page's script reads it."""
+    if "v" in column:
+        return column["v"]
+    if "c" in column:
+        return [column["d"][c] for c in column["c"]]
+    runs = column["r"]
+    return [column["d"][c] for c, length in zip(runs[::2], runs[1::2], strict=True)
+            for _ in range(length)]
+
+
+def patient_evidence(data: dict, patient: str) -> list[list[str]]:
+    record = next(r for r in data["records"] if r[0] == patient)
+    columns = [decode(c, data["rows"]) for c in data["evidence"]]
+    return [[c[i] for c in columns] for i in range(record[1], record[1] + record[2])]
+
+
+def test_columnar_picks_the_shortest_form_and_keeps_every_value() -> None:
+    from lenall_genomics.report.render import columnar
+
+    runs = ["P1"] * 40 + ["P2"] * 30 + ["<&\"'"] * 5
+    codes = ["a", "b", "a", "c"] * 20
+    unique = [f"p.Gly{k}Asp" for k in range(50)]
+    assert set(columnar(runs)) == {"d", "r"} and set(columnar(codes)) == {"d", "c"}
+    assert set(columnar(unique)) == {"v"} and columnar([]) == {"v": []}
+    for values in (runs, codes, unique):
+        assert decode(columnar(values), len(values)) == values
+
+
+def test_a_small_cohort_s_clonality_reads_without_the_script(rendered) -> None:
+    _, html = rendered
+    section = html[html.index('<section id="clonality">'):html.index('<section id="qc">')]
+    assert 'id="clonality-table"' in section and 'id="clonality-details"' not in section
+    assert '<div id="clonality-detail" class="record-detail" data-key="patient" ' \
+           'data-patient="" data-rows="0">' in section
+    inline = re.findall(r'<details class="clonality-inline" data-patient="([^"]*)" open>(.*?)'
+                        r"</details>", section, re.S)
+    assert [p for p, _ in inline] == ["P01"]
+    p01 = inline[0][1]
+    assert "Patient P01" in p01 and "IGHV3-23" in p01 and "0 shared / 5 private" in p01
+    assert 'alt="Clonal relatedness of patient P01"' in p01
+
+
+def test_many_clonality_patients_are_one_list_with_evidence_sent_once(tmp_path: Path) -> None:
+    paths = fixture.write_large_cohort(tmp_path, 700, clonality_every=10)
+    out = render_report(paths["cohort"], paths["results"], paths["samples"], "GRCh38")
+    html = out.read_text(encoding="utf-8")
+    section = html[html.index('<section id="clonality">'):html.index('<section id="qc">')]
+    assert "clonality-inline" not in section and "<h3>Patient" not in section
+    assert section.count("<table") == 1 and section.count("<tr") <= fixture.EVIDENCE_ROWS
+    data = clonality_records(html)
+    assert data["columns"] == list(fixture.EVIDENCE)
+    assert [r[0] for r in data["records"]] == [f"P{i:05d}" for i in range(3, 700, 10)]
+    assert data["rows"] == 70 * fixture.EVIDENCE_ROWS
+    rows = patient_evidence(data, "P00413")
+    assert len(rows) == fixture.EVIDENCE_ROWS
+    assert rows[5] == ["P00413", "P00413M", "P00413T", "mutation", "NRAS", "p.Gly5Asp",
+                       "private_later", "0.4", "0.05", "row 5 of P00413"]
+    assert rows[0][-1] == "rule R5 decided P00413"
+    record = next(r for r in data["records"] if r[0] == "P00413")
+    assert record[3].startswith('<figure><img alt="Clonal relatedness of patient P00413" '
+                                'src="data:image/svg+xml;base64,') and record[4] == ""
+    # the list's rows point at their patients (one pair each here)
+    mapping = re.search(r'id="clonality-detail"[^>]*data-rows="([^"]*)"', section).group(1)
+    assert mapping.split() == [str(i) for i in range(70)]
+    again = render_report(paths["cohort"], paths["results"], paths["samples"], "GRCh38")
+    assert again.read_bytes() == html.encode("utf-8")
+
+
+def test_clonality_figures_past_the_budget_are_linked(tmp_path: Path, monkeypatch) -> None:
+    from lenall_genomics.report import render
+
+    monkeypatch.setattr(render, "CLONALITY_FIGURE_BUDGET", 10)
+    paths = fixture.write_cohort(tmp_path / "small")
+    html = render_report(paths["cohort"], paths["results"], fixture.samples(tmp_path),
+                         "GRCh38").read_text(encoding="utf-8")
+    assert 'alt="Clonal relatedness of patient P01"' not in html
+    assert 'Clonality figure: <a href="clonality/P01.svg">clonality/P01.svg</a>' in html
+    assert "per-patient clonality figures (0 MB) are not embedded (more than 0 MB)" in html
+    paths = fixture.write_large_cohort(tmp_path / "large", 700, clonality_every=10)
+    html = render_report(paths["cohort"], paths["results"], paths["samples"], "GRCh38",
+                         tmp_path / "elsewhere" / "report.html").read_text(encoding="utf-8")
+    record = clonality_records(html)["records"][0]
+    assert record[0] == "P00003" and record[3] == ""
+    assert record[4] == "../large/cohort/clonality/P00003.svg"  # relative to the report
+    assert "data:image/svg+xml" not in html[html.index('<section id="clonality">'):]
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_clonality_patient_names_stay_text(tmp_path: Path, count: int) -> None:
+    hostile = ['a<b & "c" \'d\'', "</script><script>alert(1)</script>"]
+    paths = fixture.write_large_cohort(tmp_path, 10)
+    patients = sorted(hostile + [f"Q{i:03d}" for i in range(count - 2)])
+    fixture.write_clonality(paths["cohort"], patients)
+    out = render_report(paths["cohort"], paths["results"], paths["samples"], "GRCh38")
+    html = out.read_text(encoding="utf-8")
+    assert "<script>alert" not in html and 'a<b' not in html
+    assert parse(html).scripts == 1
+    if count > PAGE_ROWS:
+        data = clonality_records(html)
+        assert sorted(r[0] for r in data["records"]) == patients
+        rows = patient_evidence(data, hostile[0])
+        assert rows[1][0] == hostile[0] and rows[1][-1] == f"row 1 of {hostile[0]}"
+        record = next(r for r in data["records"] if r[0] == hostile[1])
+        assert "alt=\"Clonal relatedness of patient &lt;/script&gt;" in record[3]
+    else:
+        assert ('data-patient="a&lt;b &amp; &quot;c&quot; &#x27;d&#x27;" open><summary>Patient '
+                'a&lt;b &amp; &quot;c&quot; &#x27;d&#x27;</summary>') in html
+        assert "row 1 of a&lt;b &amp; &quot;c&quot; &#x27;d&#x27;" in html
+    assert out.read_bytes() == render_report(paths["cohort"], paths["results"], paths["samples"],
+                                             "GRCh38").read_bytes()
+
+
+def test_a_large_cohort_s_qc_table_is_paged_and_searchable(tmp_path: Path) -> None:
+    from lenall_genomics.writers import write_json
+
+    paths = fixture.write_large_cohort(tmp_path, 300)
+    for s in paths["samples"]:
+        write_json(paths["results"] / s.sample / f"{s.sample}.variants.qc.json",
+                   {"records_read": 7, "kept": 3, "filtered": {"weak_evidence": 4}})
+    html = render_report(paths["cohort"], paths["results"], paths["samples"],
+                         "GRCh38").read_text(encoding="utf-8")
+    qc = html[html.index('<section id="qc">'):html.index('<section id="samples">')]
+    assert '<div class="paged-table"' in qc and 'class="table-search"' in qc
+    assert qc.count("<tr") <= 2 * PAGE_ROWS + 1  # one page of rows (and their wide rows)
+    data = json.loads(re.search(r'<script type="application/json">(.*?)</script>', qc).group(1))
+    assert data["narrow"][0] == [s.sample for s in paths["samples"]]

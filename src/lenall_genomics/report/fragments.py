@@ -72,11 +72,13 @@ def _cell_html(text: str) -> str:
 
 
 def table(columns: Sequence[str], rows: Iterable[Mapping[str, Any]], *,
-          headers: Mapping[str, str] | None = None, table_id: str | None = None) -> str:
+          headers: Mapping[str, str] | None = None, table_id: str | None = None,
+          paged: bool = True) -> str:
     """An HTML table; numbers are right-aligned. A column holding long text is shown under its
     row across the whole table (keeps rows short and the table narrow). Empty input: a note.
     More than PAGE_ROWS rows: the first page is HTML, all rows go to the page as one columnar
-    JSON blob, and the page's script pages and searches them (no DOM row per input row)."""
+    JSON blob, and the page's script pages and searches them (no DOM row per input row);
+    `paged=False` writes every row as HTML (a short list's details, readable without the script)."""
     rows = list(rows)
     if not rows:
         return note("No rows.")
@@ -88,7 +90,7 @@ def table(columns: Sequence[str], rows: Iterable[Mapping[str, Any]], *,
     head = "".join(f"<th>{esc(headers.get(columns[i], columns[i]))}</th>" for i in narrow_at)
     wide_names = [headers.get(columns[i], columns[i]) for i in wide_at]
     body = []
-    for text in texts[:PAGE_ROWS]:
+    for text in texts[:PAGE_ROWS] if paged else texts:
         cells = "".join(map(_cell_html, [text[i] for i in narrow_at]))
         body.append(f"<tr>{cells}</tr>")
         for name, i in zip(wide_names, wide_at, strict=True):
@@ -98,7 +100,7 @@ def table(columns: Sequence[str], rows: Iterable[Mapping[str, Any]], *,
     ident = f' id="{esc(table_id)}"' if table_id else ""
     html = (f'<table{ident}><thead><tr>{head}</tr></thead><tbody>' + "\n".join(body)
             + "</tbody></table>")
-    if len(rows) <= PAGE_ROWS:
+    if len(rows) <= PAGE_ROWS or not paged:
         return f'<div class="table-wrap">{html}</div>'
     data = {"narrow": [[t[i] for t in texts] for i in narrow_at],
             "wide": [[t[i] for t in texts] for i in wide_at], "wide_names": wide_names}

@@ -1,6 +1,7 @@
 """The cohort report: one self-contained HTML file built from the cohort and per-sample results.
 
-Nothing in the page points outside it: figures are data: URIs, style and script are inline, and
+Nothing in the page is fetched: figures are data: URIs (past their size budget, links to the
+figure files beside the report, opened only when clicked), style and script are inline, and
 every value read from an input (sample ids, genes, file names, free text) is HTML-escaped.
 The same inputs give the same bytes (no dates, sorted rows).
 """
@@ -63,7 +64,7 @@ def render_report(cohort_dir: str | Path, results_dir: str | Path | None,
     cohort = Path(cohort_dir)
     out = Path(out_path) if out_path is not None else cohort / "report.html"
     inputs = _Inputs(cohort, index_results(results_dir), samples, genome,
-                     FragmentCache(out.parent))
+                     FragmentCache(out.parent), out.parent)
     params = {"genome": genome, "samplesheet-samples": len(samples), "cohort folder": cohort,
               "results folder": results_dir if results_dir is not None else "-"}
     params.update(parameters or {})
@@ -90,8 +91,9 @@ class _Inputs:
     """The files the report reads, each read once."""
 
     def __init__(self, cohort: Path, results: ResultFiles, samples: Sequence[Sample],
-                 genome: str, fragments: FragmentCache) -> None:
+                 genome: str, fragments: FragmentCache, report_folder: Path) -> None:
         self.cohort = cohort
+        self.report_folder = report_folder  # file names the page links are relative to it
         self.results = results
         self.genome = genome
         self.samples = sorted(samples, key=lambda s: (s.patient, s.sample))
@@ -221,10 +223,6 @@ class _GroupedRows:
                 grouped.groups.setdefault(None if at is None else values[at], []).append(
                     tuple(values))
         return grouped
-
-    def rows_of(self, key: str) -> list[dict[str, str]]:
-        return [dict(zip(self.columns, values, strict=True))
-                for values in self.groups.get(key, ())]
 
 
 def _existing(path: Path) -> Path | None:
@@ -412,20 +410,133 @@ def _clonality(inputs: _Inputs) -> str | Iterator[str]:
 
 
 def _clonality_body(inputs: _Inputs, clonality: Table) -> Iterator[str]:
+    """The verdict table (a row per compared pair) as the list, and one details panel: a
+    patient's evidence rows and figure, shown when one of its rows is picked. At most PAGE_ROWS
+    patients: each also inline as an open <details> (the page reads without its script); more:
+    the evidence rows go to the page once, as columnar data, and each patient is a range of
+    them."""
+    from ..clonality.outputs import patient_file_stem
+
     yield table(clonality.columns, clonality.rows, table_id="clonality-table")
-    folder = inputs.cohort / "clonality"
     patients = sorted({r.get("patient", "") for r in clonality.rows} - {""})
-    for patient in patients:
-        yield f"<h3>Patient {esc(patient)}</h3>"
+    if not patients:
         if inputs.evidence is not None:
-            rows = inputs.evidence.rows_of(patient)
-            yield (table(inputs.evidence.columns, rows) if rows
-                   else note("No evidence rows for this patient."))
-        figure = first_existing(folder / f"{patient}.svg", folder / f"{patient}.png")
-        if figure is not None:
-            yield image(figure, f"Clonal relatedness of patient {patient}", figure.name)
-    if not patients and inputs.evidence is not None:
-        yield table(inputs.evidence.columns, read_table(inputs.evidence.path).rows)
+            yield table(inputs.evidence.columns, read_table(inputs.evidence.path).rows)
+        return
+    folder = inputs.cohort / "clonality"
+    figures = [first_existing(folder / f"{patient_file_stem(p)}.svg",
+                              folder / f"{patient_file_stem(p)}.png") for p in patients]
+    total, embed = _figure_budget([f for f in figures if f is not None],
+                                  CLONALITY_FIGURE_BUDGET)
+    report_folder = inputs.report_folder
+    shown = []
+    for patient, figure in zip(patients, figures, strict=True):
+        if figure is None:
+            shown.append(("", ""))
+        elif embed:
+            shown.append((image(figure, f"Clonal relatedness of patient {patient}", figure.name),
+                          ""))
+        else:
+            shown.append(("", _relative(figure, report_folder)))
+    yield ("<p>Search for a patient, sample or verdict, and click a row to see that patient's "
+           "evidence (a row per mutation compared, the IGH comparison and the rule that decided "
+           "the verdict) and clonality figure below.</p>")
+    if not embed:
+        yield note(f"The per-patient clonality figures ({total / 1e6:.0f} MB) are not embedded "
+                   f"(more than {CLONALITY_FIGURE_BUDGET / 1e6:.0f} MB): each patient's details "
+                   "link its figure file beside this report.")
+    at = {p: i for i, p in enumerate(patients)}
+    rows = [at.get(r.get("patient", ""), -1) for r in clonality.rows]
+    columns = inputs.evidence.columns if inputs.evidence is not None else ()
+    evidence = inputs.evidence.groups if inputs.evidence is not None else {}
+    yield detail_panel("clonality-detail", "patient", "Pick a patient in the table to see its "
+                       "evidence and figure.", rows)
+    if len(patients) <= PAGE_ROWS:
+        for patient, (figure, link) in zip(patients, shown, strict=True):
+            record_rows = [dict(zip(columns, v, strict=True)) for v in evidence.get(patient, ())]
+            yield (f'<details class="clonality-inline" data-patient="{esc(patient)}" open>'
+                   f"<summary>Patient {esc(patient)}</summary>"
+                   f"{clonality_html(patient, columns, record_rows, figure, link, inputs.evidence)}"
+                   "</details>")
+        return
+    values: list[tuple[str, ...]] = []
+    records = []
+    for patient, (figure, link) in zip(patients, shown, strict=True):
+        found = evidence.get(patient, ())
+        records.append([patient, len(values), len(found), figure, link])
+        values.extend(found)
+    yield json_script({"columns": list(columns), "rows": len(values),
+                       "evidence": [columnar([v[i] for v in values]) for i in range(len(columns))],
+                       "records": records, "has_evidence": inputs.evidence is not None},
+                      "clonality-details")
+
+
+CLONALITY_FIGURE_BUDGET = 24_000_000  # characters of embedded clonality figures; past it none is
+
+
+def _relative(path: Path, report_folder: Path) -> str:
+    return Path(os.path.relpath(path, report_folder)).as_posix()
+
+
+def _figure_budget(paths: Iterable[Path], budget: int) -> tuple[int, bool]:
+    """The characters embedding `paths` adds to the page, and whether that is within `budget`
+    (the genome plots and the clonality figures: each set is embedded whole or not at all)."""
+    total = sum(_embedded_size(p) for p in paths)
+    return total, total <= budget
+
+
+def clonality_html(patient: str, columns: Sequence[str], rows: Sequence[Mapping[str, str]],
+                   figure: str, link: str, evidence: Any) -> str:
+    """A patient's clonality details as HTML (what the page's script builds from its record)."""
+    parts = [f'<h3 class="sample-title">Patient {esc(patient)}</h3>']
+    if evidence is None:
+        parts.append(note("clonality_evidence.tsv was not found in the cohort folder."))
+    elif rows:
+        parts.append(table(columns, rows, paged=False))
+    else:
+        parts.append(note("No evidence rows for this patient."))
+    if figure:
+        parts.append(figure)
+    elif link:
+        parts.append(f'<p class="note">Clonality figure: <a href="{esc(_href(link))}">'
+                     f"{esc(link)}</a> (beside this report; not embedded).</p>")
+    return "".join(parts)
+
+
+def _href(path: str) -> str:
+    from urllib.parse import quote
+
+    return quote(path, safe="/._-")
+
+
+def columnar(values: Sequence[str]) -> dict:
+    """One column of a table for the page, in the shortest of three forms: {"v": values},
+    {"d": distinct values, "c": a code per row} or {"d": distinct values, "r": [code, run
+    length, ...]} (a value repeated down the column, as a patient's or a pair's, is one run).
+    The sizes compared are those of the JSON text, counted without writing it."""
+    n = len(values)
+    counts = Counter(values)
+    if not n or 2 * len(counts) > n:  # mostly distinct values: codes would not be shorter
+        return {"v": list(values)}
+    distinct = sorted(counts)
+    code = {v: i for i, v in enumerate(distinct)}
+    width = {v: len(str(i)) + 1 for v, i in code.items()}  # a code and its comma
+    table_size = sum(len(v) + 3 for v in distinct)
+    sizes = {"v": sum(len(v) * k for v, k in counts.items()) + 3 * n,
+             "c": table_size + sum(width[v] * k for v, k in counts.items())}
+    starts = [0, *(i for i in range(1, n) if values[i] != values[i - 1]), n]
+    if 2 * (len(starts) - 1) <= n:
+        sizes["r"] = table_size + sum(width[values[i]] + len(str(j - i)) + 1
+                                      for i, j in zip(starts, starts[1:], strict=False))
+    best = min(sizes, key=lambda k: (sizes[k], "vcr".index(k)))  # a tie: the plainest
+    if best == "v":
+        return {"v": list(values)}
+    if best == "c":
+        return {"d": distinct, "c": list(map(code.__getitem__, values))}
+    runs: list[int] = []
+    for i, j in zip(starts, starts[1:], strict=False):
+        runs += (code[values[i]], j - i)
+    return {"d": distinct, "r": runs}
 
 
 def _qc(inputs: _Inputs) -> str:
@@ -467,10 +578,9 @@ def _samples(inputs: _Inputs, report_folder: Path) -> str:
             "variants": _statuses(fragment["statuses"]),
             **fragment["counts"], "ploidy": fragment["ploidy"],
         })
-    figures = sum(_embedded_size(plot) for s in inputs.samples
-                  if inputs.fragment(s.sample)["figure"] is not None
-                  and (plot := inputs.genome_plot(s.sample)) is not None)
-    embed = figures <= FIGURE_BUDGET
+    figures, embed = _figure_budget(
+        (plot for s in inputs.samples if inputs.fragment(s.sample)["figure"] is not None
+         and (plot := inputs.genome_plot(s.sample)) is not None), FIGURE_BUDGET)
     by_sample = inputs.grid.by_sample() if inputs.grid is not None else {}
     records = [_sample_record(inputs, s, by_sample.get(s.sample, []), embed, report_folder)
                for s in inputs.samples]
@@ -483,8 +593,8 @@ def _samples(inputs: _Inputs, report_folder: Path) -> str:
         body.append(note(f"The per-sample genome plots ({figures / 1e6:.0f} MB) are not embedded "
                          f"(more than {FIGURE_BUDGET / 1e6:.0f} MB): each sample's details name "
                          "its plot file."))
-    body.append('<div id="sample-detail" data-sample=""><p class="note">Pick a sample in the '
-                "table to see its details.</p></div>")
+    body.append(detail_panel("sample-detail", "sample",
+                             "Pick a sample in the table to see its details."))
     if len(records) <= PAGE_ROWS:
         body += [f'<details class="sample-inline" data-sample="{esc(s.sample)}"><summary>'
                  f"{esc(s.sample)}</summary>{sample_html(record, inputs.grid)}</details>"
@@ -496,6 +606,15 @@ def _samples(inputs: _Inputs, report_folder: Path) -> str:
 
 
 FIGURE_BUDGET = 24_000_000  # characters of embedded genome plots; past it none is embedded
+
+
+def detail_panel(ident: str, key: str, prompt: str, rows: Sequence[int] | None = None) -> str:
+    """The one details panel of a list (the page's script fills it with the picked record):
+    `key` names the record's attribute (data-<key>); `rows` maps the list's rows to records when
+    they are not one to one (-1: no record)."""
+    mapping = f' data-rows="{" ".join(map(str, rows))}"' if rows is not None else ""
+    return (f'<div id="{esc(ident)}" class="record-detail" data-key="{esc(key)}" '
+            f'data-{esc(key)}=""{mapping}>{note(prompt)}</div>')
 DETAIL_ROWS = PAGE_ROWS  # rows of one table in a sample's details (the file has them all)
 DETAIL_EVENT_COLUMNS = ("label", "gene", "partner", "event_type", "source", "evidence",
                         "confidence")
@@ -546,8 +665,8 @@ def _sample_record(inputs: _Inputs, s: Sample, alterations: list[tuple[int, int]
     if caption is not None and plot is not None and embed:
         shown = image(plot, f"Copy number and LOH of {s.sample}", caption)
     elif caption is not None and plot is not None:
-        path = Path(os.path.relpath(plot, report_folder)).as_posix()
-        figure_note = f"Genome plot: {path} (beside this report; not embedded)."
+        figure_note = (f"Genome plot: {_relative(plot, report_folder)} (beside this report; "
+                       "not embedded).")
     return [facts, tables, shown, figure_note]
 
 

@@ -46,9 +46,10 @@ tr.wide td { color: var(--muted); font-size: 12px; max-width: 90em; overflow-wra
                       vertical-align: -2px; border: 1px solid #999; }
 .legend span.swatch.mark { background: radial-gradient(circle, #fff 30%, #8c510a 35%); }
 #oncoprint-overview { display: block; width: 100%; cursor: pointer; margin-bottom: 4px; }
-#samples-table tbody tr:not(.wide) { cursor: pointer; }
-#samples-table tbody tr:not(.wide):hover td { background: var(--band); }
-#sample-detail { border: 1px solid var(--line); padding: 6px 12px; margin: 8px 0; }
+#samples-table tbody tr:not(.wide), #clonality-table tbody tr:not(.wide) { cursor: pointer; }
+#samples-table tbody tr:not(.wide):hover td,
+#clonality-table tbody tr:not(.wide):hover td { background: var(--band); }
+.record-detail { border: 1px solid var(--line); padding: 6px 12px; margin: 8px 0; }
 .sample-facts { display: grid; grid-template-columns: auto 1fr; gap: 2px 10px; }
 .sample-facts dt { font-weight: 600; color: var(--muted); }
 .sample-facts dd { margin: 0; }
@@ -421,107 +422,176 @@ SCRIPT = """
     filter("");
   });
 
-  // --- per-sample details: built once by the report, put in the panel when picked -----------
-  var samplePanel = document.getElementById("sample-detail");
-  var samplesApi = {};
-  window.lenallSamples = samplesApi;
-  if (samplePanel) {
-    var inline = document.querySelectorAll("details.sample-inline");
-    var blobElement = document.getElementById("sample-details"), blob = null;
-    function sampleCount() {
-      return blobElement ? sampleBlob().records.length : inline.length;
-    }
-    function sampleBlob() {  // parsed on first use: it holds every sample's details
-      if (!blob) { blob = readData(blobElement); }
-      return blob;
-    }
-    function sampleId(i) {
-      return blobElement ? sampleBlob().records[i][0][0] : inline[i].getAttribute("data-sample");
-    }
-    function element(tag, text, className) {
-      var e = document.createElement(tag);
-      if (text !== undefined) { e.textContent = text; }
-      if (className) { e.className = className; }
-      return e;
-    }
-    function recordNodes(record, layout) {  // the same view as the report's sample_html
-      var out = document.createDocumentFragment();
-      out.appendChild(element("h3", record[0][0], "sample-title"));
-      var facts = element("dl", undefined, "sample-facts");
-      layout.facts.forEach(function (name, k) {
-        facts.appendChild(element("dt", name)); facts.appendChild(element("dd", record[0][k]));
+  // --- a list and one details panel: a record per sample (or patient), built by the report and
+  // put in the panel when one of its rows is picked. A short list has the records inline as
+  // <details> (readable without the script); a long one as one JSON blob, parsed on first use.
+  function element(tag, text, className) {
+    var e = document.createElement(tag);
+    if (text !== undefined) { e.textContent = text; }
+    if (className) { e.className = className; }
+    return e;
+  }
+  function tableNodes(columns, rows) {  // the report's table(): long text under its row
+    var wideAt = [], narrowAt = [];
+    columns.forEach(function (c, k) {
+      (rows.some(function (r) { return String(r[k]).length > 60; }) ? wideAt : narrowAt).push(k);
+    });
+    var wrap = element("div", undefined, "table-wrap"), t = element("table");
+    var head = element("tr"), body = element("tbody");
+    narrowAt.forEach(function (k) { head.appendChild(element("th", columns[k])); });
+    t.appendChild(element("thead")).appendChild(head);
+    rows.forEach(function (row) {
+      var tr = element("tr");
+      narrowAt.forEach(function (k) {
+        tr.appendChild(element("td", row[k], numeric.test(row[k]) ? "num" : ""));
       });
-      out.appendChild(facts);
-      layout.tables.forEach(function (kind, k) {
-        var found = record[1][k];
-        out.appendChild(element("h4", kind[0]));
-        if (found && k === 0) {  // [altered entry, hit] pairs into the oncoprint's data
-          found = [found[0].map(function (at) {
-            var entry = grid.altered[at[0]], hit = entry[2][at[1]];
-            return [grid.rows[entry[0]]].concat(hit.slice(0, 7), [hit[8]]);
-          }), found[1]];
-        }
-        if (!found) { out.appendChild(element("p", "No " + kind[2] + " for this sample.", "note")); return; }
-        if (!found[0].length) { out.appendChild(element("p", "No rows.", "note")); return; }
-        var wrap = element("div", undefined, "table-wrap"), t = element("table");
-        var head = element("tr"), body = element("tbody");
-        kind[1].forEach(function (c) { head.appendChild(element("th", c)); });
-        t.appendChild(element("thead")).appendChild(head);
-        found[0].forEach(function (row) {
-          var tr = element("tr");
-          row.forEach(function (v) { tr.appendChild(element("td", v, numeric.test(v) ? "num" : "")); });
-          body.appendChild(tr);
-        });
-        t.appendChild(body); wrap.appendChild(t); out.appendChild(wrap);
-        if (found[1] > found[0].length) {
-          out.appendChild(element("p", "The first " + found[0].length + " of " + found[1] +
-                                  " rows; " + kind[2] + " has them all.", "note"));
-        }
+      body.appendChild(tr);
+      wideAt.forEach(function (k) {
+        if (!row[k]) { return; }
+        var wide = element("tr", undefined, "wide"), td = element("td");
+        td.colSpan = narrowAt.length;
+        td.appendChild(element("b", columns[k] + ":"));
+        td.appendChild(document.createTextNode(" " + row[k]));
+        wide.appendChild(td); body.appendChild(wide);
       });
-      if (record[2]) {  // the figure, escaped by the report
-        var figure = element("div"); figure.innerHTML = record[2]; out.appendChild(figure.firstChild);
-      } else if (record[3]) { out.appendChild(element("p", record[3], "note")); }
-      return out;
+    });
+    t.appendChild(body); wrap.appendChild(t);
+    return wrap;
+  }
+  function figureNodes(html, out) {  // a figure's HTML, escaped by the report
+    var figure = element("div"); figure.innerHTML = html; out.appendChild(figure.firstChild);
+  }
+  function detailList(panel, list, inlineClass, blobElement, keyOf, build) {
+    var api = {};
+    if (!panel) { return api; }
+    var key = panel.getAttribute("data-key"), blob = null;
+    var inline = document.querySelectorAll("details." + inlineClass);
+    var mapped = panel.getAttribute("data-rows");
+    var toRecord = mapped ? mapped.split(" ").map(Number) : null;
+    function data() { if (!blob) { blob = readData(blobElement); } return blob; }
+    function count() { return blobElement ? data().records.length : inline.length; }
+    function id(i) {
+      return blobElement ? keyOf(data().records[i]) : inline[i].getAttribute("data-" + key);
     }
-    function showSample(i) {
-      if (!(i >= 0 && i < sampleCount())) { return false; }
-      samplePanel.textContent = "";
+    function show(i) {
+      if (!(i >= 0 && i < count())) { return false; }
+      panel.textContent = "";
       if (blobElement) {
-        samplePanel.appendChild(recordNodes(sampleBlob().records[i], sampleBlob().layout));
+        panel.appendChild(build(data().records[i], data()));
       } else {
         var copy = inline[i].cloneNode(true);
         copy.removeChild(copy.querySelector("summary"));
-        while (copy.firstChild) { samplePanel.appendChild(copy.firstChild); }
+        while (copy.firstChild) { panel.appendChild(copy.firstChild); }
       }
-      samplePanel.setAttribute("data-sample", sampleId(i));
+      panel.setAttribute("data-" + key, id(i));
       return true;
     }
-    samplesApi.show = function (sample) {
-      for (var i = 0; i < sampleCount(); i++) {
-        if (sampleId(i) === sample) { return showSample(i); }
-      }
+    function record(row) { return toRecord ? toRecord[row] : row; }
+    api.show = function (wanted) {
+      for (var i = 0; i < count(); i++) { if (id(i) === wanted) { return show(i); } }
       return false;
     };
-    var list = document.getElementById("samples-table");
-    var listBox = list ? (list.closest(".paged-table") || list) : null;
+    if (!list) { return api; }
+    var listBox = list.closest(".paged-table") || list;
     function rowIndex(tr) {
       if (tr.hasAttribute("data-row")) { return Number(tr.getAttribute("data-row")); }
       return Array.prototype.indexOf.call(list.querySelectorAll("tbody tr:not(.wide)"), tr);
     }
-    if (list) {
-      list.addEventListener("click", function (event) {
-        var tr = event.target.closest("tbody tr");
-        while (tr && tr.classList.contains("wide")) { tr = tr.previousElementSibling; }
-        if (tr) { showSample(rowIndex(tr)); }
-      });
-      listBox.addEventListener("lenall-rendered", function (event) {
-        // a search that leaves one sample shows it
-        if (event.detail.rows.length === 1 && listBox.getAttribute("data-query")) {
-          showSample(event.detail.rows[0]);
-        }
-      });
-    }
+    list.addEventListener("click", function (event) {
+      var tr = event.target.closest("tbody tr");
+      while (tr && tr.classList.contains("wide")) { tr = tr.previousElementSibling; }
+      if (tr) { show(record(rowIndex(tr))); }
+    });
+    listBox.addEventListener("lenall-rendered", function (event) {
+      // a search that leaves one record's rows (all on this page) shows it
+      var rows = event.detail.rows, first = rows.length ? record(rows[0]) : -1;
+      if (listBox.getAttribute("data-query") && rows.length &&
+          Number(listBox.getAttribute("data-matching")) === rows.length &&
+          rows.every(function (r) { return record(r) === first; })) {
+        show(first);
+      }
+    });
+    return api;
   }
+
+  // the samples: alterations (references into the oncoprint's data), events, QC, genome plot
+  function recordNodes(record, blob) {  // the same view as the report's sample_html
+    var layout = blob.layout, out = document.createDocumentFragment();
+    out.appendChild(element("h3", record[0][0], "sample-title"));
+    var facts = element("dl", undefined, "sample-facts");
+    layout.facts.forEach(function (name, k) {
+      facts.appendChild(element("dt", name)); facts.appendChild(element("dd", record[0][k]));
+    });
+    out.appendChild(facts);
+    layout.tables.forEach(function (kind, k) {
+      var found = record[1][k];
+      out.appendChild(element("h4", kind[0]));
+      if (found && k === 0) {  // [altered entry, hit] pairs into the oncoprint's data
+        found = [found[0].map(function (at) {
+          var entry = grid.altered[at[0]], hit = entry[2][at[1]];
+          return [grid.rows[entry[0]]].concat(hit.slice(0, 7), [hit[8]]);
+        }), found[1]];
+      }
+      if (!found) { out.appendChild(element("p", "No " + kind[2] + " for this sample.", "note")); return; }
+      if (!found[0].length) { out.appendChild(element("p", "No rows.", "note")); return; }
+      out.appendChild(tableNodes(kind[1], found[0]));
+      if (found[1] > found[0].length) {
+        out.appendChild(element("p", "The first " + found[0].length + " of " + found[1] +
+                                " rows; " + kind[2] + " has them all.", "note"));
+      }
+    });
+    if (record[2]) { figureNodes(record[2], out); }
+    else if (record[3]) { out.appendChild(element("p", record[3], "note")); }
+    return out;
+  }
+  window.lenallSamples = detailList(
+    document.getElementById("sample-detail"), document.getElementById("samples-table"),
+    "sample-inline", document.getElementById("sample-details"),
+    function (record) { return record[0][0]; }, recordNodes);
+
+  // clonality: a patient's evidence rows (a range of the columnar evidence) and figure
+  var evidence = null;
+  function column(encoded, n) {  // {"v": values} | {"d": distinct, "c": codes | "r": runs}
+    if (encoded.v) { return encoded.v; }
+    var out = new Array(n), d = encoded.d, at = 0;
+    if (encoded.c) { encoded.c.forEach(function (c, i) { out[i] = d[c]; }); return out; }
+    for (var k = 0; k < encoded.r.length; k += 2) {
+      for (var j = 0; j < encoded.r[k + 1]; j++) { out[at++] = d[encoded.r[k]]; }
+    }
+    return out;
+  }
+  function patientNodes(record, blob) {  // the same view as the report's clonality_html
+    var out = document.createDocumentFragment();
+    out.appendChild(element("h3", "Patient " + record[0], "sample-title"));
+    if (!blob.has_evidence) {
+      out.appendChild(element("p", "clonality_evidence.tsv was not found in the cohort folder.",
+                              "note"));
+    } else if (!record[2]) {
+      out.appendChild(element("p", "No evidence rows for this patient.", "note"));
+    } else {
+      if (!evidence) {
+        evidence = blob.evidence.map(function (c) { return column(c, blob.rows); });
+      }
+      var rows = [];
+      for (var i = record[1]; i < record[1] + record[2]; i++) {
+        rows.push(evidence.map(function (c) { return c[i]; }));
+      }
+      out.appendChild(tableNodes(blob.columns, rows));
+    }
+    if (record[3]) { figureNodes(record[3], out); }
+    else if (record[4]) {
+      var p = element("p", "Clonality figure: ", "note"), a = element("a", record[4]);
+      a.setAttribute("href", record[4].split("/").map(encodeURIComponent).join("/"));
+      p.appendChild(a); p.appendChild(document.createTextNode(" (beside this report; not embedded)."));
+      out.appendChild(p);
+    }
+    return out;
+  }
+  window.lenallClonality = detailList(
+    document.getElementById("clonality-detail"), document.getElementById("clonality-table"),
+    "clonality-inline", document.getElementById("clonality-details"),
+    function (record) { return record[0]; }, patientNodes);
+
   document.body.setAttribute("data-ready-ms", String(Math.round(performance.now())));
   document.body.setAttribute("data-ready", "true");
 })();
