@@ -108,7 +108,11 @@ def short_hgvsp(hgvsp: str | None) -> str | None:
     """'ENSP..:p.Arg175His' -> 'p.R175H'; 'p.Arg213GlyfsTer5' -> 'p.R213Gfs*5'; '=' kept."""
     if not hgvsp:
         return None
-    text = hgvsp.split(":", 1)[-1].replace("%3D", "=")
+    return _short_of_text(hgvsp.split(":", 1)[-1].replace("%3D", "="))
+
+
+def _short_of_text(text: str) -> str:
+    """`short_hgvsp` of HGVSp text already without its protein id and with '=' for '%3D'."""
     if not text.startswith("p."):
         return text
     simple = _SIMPLE_CHANGE.match(text)  # most are one residue: 'p.Arg175His', 'p.Gly12='
@@ -258,14 +262,17 @@ class Annotator:
         consequence = chosen[c_i].replace("&", ",") if c_i is not None else ""
         hgvsp = chosen[hp_i] if hp_i is not None else ""
         hgvsc = chosen[hc_i] if hc_i is not None else ""
+        # the HGVSp text without the protein id, made once for both HGVSp columns ('' stays
+        # '' when the raw text is only an id: as short_hgvsp gives)
+        protein = hgvsp.split(":", 1)[-1].replace("%3D", "=") if hgvsp else None
         return _new_effect(Effect, (  # gene, transcript, consequence, class, HGVSc, HGVSp, ...
             gene or None,
             (chosen[t_i] if t_i is not None else "") or None,
             consequence or None,
             variant_classification(consequence, ref, alt),
             hgvsc.split(":", 1)[-1] if hgvsc else None,
-            hgvsp.split(":", 1)[-1].replace("%3D", "=") if hgvsp else None,
-            short_hgvsp(hgvsp) if hgvsp else None,
+            protein,
+            _short_of_text(protein) if hgvsp else None,
             (chosen[e_i] if e_i is not None else "") or None,
             (chosen[im_i] if im_i is not None else "") or None,
             None,
