@@ -627,6 +627,7 @@ class CountReader:
         self.columns = [layout.tumor_index, layout.normal_index]
         self.formats = layout.format_ids
         self.keys: dict[str, dict[str, int]] = {}
+        self.ad_at: dict[str, int | None] = {}  # FORMAT text -> `_index` of AD, looked up once
 
     def _format(self, cols: list[str], key: str) -> list[str] | None:
         """FORMAT values of `key` for each sample (None if the header or the record lacks it)."""
@@ -666,7 +667,13 @@ class CountReader:
         return keys.get(key)
 
     def _ad(self, cols, ref, alts):
-        index = self._index(cols[8], "AD") if len(cols) > 8 else None
+        if len(cols) > 8:
+            fmt = cols[8]
+            index = self.ad_at.get(fmt, _UNSET)
+            if index is _UNSET:
+                index = self.ad_at[fmt] = self._index(fmt, "AD")
+        else:
+            index = None
         if index is None:
             return [None, None]
         n_alleles = len(alts) + 1
@@ -901,12 +908,18 @@ class _RecordParser:
         pop_values = [get(info, k) for k in self.pop_keys] if self.pop_keys else ()
         status = get(info, self.status_key) if self.status_key else None
         multiallelic = len(alts) > 1
-        vep = vep_alleles(ref, alts) if self.csq_key == "CSQ" else alts
+        if self.csq_key != "CSQ":
+            vep = alts
+        elif multiallelic:
+            vep = vep_alleles(ref, alts)
+        else:  # `vep_alleles` of one allele, written out: it runs for most records
+            alt = alts[0]
+            vep = [alt[1:] or "-"] if len(alt) != len(ref) and alt[:1] == ref[:1] else alts
         if multiallelic:
             source.multiallelic_records += 1
+        source.alleles += len(kept)
         calls = []
         for allele_num, alt in kept:
-            source.alleles += 1
             call = (Call(chrom, pos, ref, alt) if not multiallelic
                     else Call(chrom, *minimal(pos, ref, alt)))
             call.vcf_filter = flt

@@ -108,7 +108,11 @@ def short_hgvsp(hgvsp: str | None) -> str | None:
     """'ENSP..:p.Arg175His' -> 'p.R175H'; 'p.Arg213GlyfsTer5' -> 'p.R213Gfs*5'; '=' kept."""
     if not hgvsp:
         return None
-    text = hgvsp.split(":", 1)[-1].replace("%3D", "=")
+    return _short_of_text(hgvsp.split(":", 1)[-1].replace("%3D", "="))
+
+
+def _short_of_text(text: str) -> str:
+    """`short_hgvsp` of HGVSp text already without its protein id and with '=' for '%3D'."""
     if not text.startswith("p."):
         return text
     simple = _SIMPLE_CHANGE.match(text)  # most are one residue: 'p.Arg175His', 'p.Gly12='
@@ -172,6 +176,9 @@ class Annotator:
         self.pop_getter = itemgetter(*offsets) if offsets and min(offsets) >= 0 else None
         self.pop_last = max(offsets, default=0)
         self.rank_cache: dict[tuple[str, str], int] = {}
+        # (BIOTYPE, Consequence) of an entry, the key of `rank_cache`; taken in C by `_ranked`
+        b_i, c_i = self.idx[4], self.idx[1]
+        self.rank_fields = itemgetter(b_i, c_i) if b_i is not None else None
 
     def entries(self, raw: str, allele: str, allele_num: int) -> list[list[str]]:
         a_i, n_i = self.idx[0], self.idx[11]
@@ -246,7 +253,7 @@ class Annotator:
             chosen = entries[0]
             gene = chosen[s_i] if s_i is not None else ""
         else:
-            ranked = sorted(entries, key=self._rank_key)
+            ranked = self._ranked(entries)
             best = ranked[0]
             if s_i is not None:
                 for fields in ranked:  # the most severe effect on a named gene
@@ -258,18 +265,33 @@ class Annotator:
         consequence = chosen[c_i].replace("&", ",") if c_i is not None else ""
         hgvsp = chosen[hp_i] if hp_i is not None else ""
         hgvsc = chosen[hc_i] if hc_i is not None else ""
+        # the HGVSp text without the protein id, made once for both HGVSp columns ('' stays
+        # '' when the raw text is only an id: as short_hgvsp gives)
+        protein = hgvsp.split(":", 1)[-1].replace("%3D", "=") if hgvsp else None
         return _new_effect(Effect, (  # gene, transcript, consequence, class, HGVSc, HGVSp, ...
             gene or None,
             (chosen[t_i] if t_i is not None else "") or None,
             consequence or None,
             variant_classification(consequence, ref, alt),
             hgvsc.split(":", 1)[-1] if hgvsc else None,
-            hgvsp.split(":", 1)[-1].replace("%3D", "=") if hgvsp else None,
-            short_hgvsp(hgvsp) if hgvsp else None,
+            protein,
+            _short_of_text(protein) if hgvsp else None,
             (chosen[e_i] if e_i is not None else "") or None,
             (chosen[im_i] if im_i is not None else "") or None,
             None,
         ))
+
+    def _ranked(self, entries: list[list[str]]) -> list[list[str]]:
+        """`entries` sorted by `_rank_key` (stable). Usually every rank is cached: then they are
+        looked up and the entries ordered without a Python call per entry (map and
+        list.__getitem__ run in C), which is most of the cost of choosing among entries."""
+        getter = self.rank_fields
+        if getter is not None:
+            ranks = list(map(self.rank_cache.get, map(getter, entries)))
+            if None not in ranks:
+                order = sorted(range(len(entries)), key=ranks.__getitem__)
+                return list(map(entries.__getitem__, order))
+        return sorted(entries, key=self._rank_key)
 
     def _rank_key(self, fields: list[str]) -> int:
         """Protein-coding first, then the most severe consequence (lower ranks first)."""

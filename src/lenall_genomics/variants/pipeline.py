@@ -211,6 +211,7 @@ class Decider:
         statuses, reasons, flagged = [], [], []  # counted at the end, in one go
         tsv: list[Run] = []
         maf: list[Run] = []
+        tsv_chrom = tsv_positions = tsv_lines = None  # the run of variants.tsv lines being filled
         for call in calls:
             effect = annotate(call) if annotate else call.effect or UNANNOTATED_EFFECT
             if effect.variant_classification == UNANNOTATED:
@@ -234,7 +235,11 @@ class Decider:
             reasons.append(reason if cut < 0 else reason[:cut])
             if decision.flags:
                 flagged += decision.flags
-            _append(tsv, call.chrom, call.pos, None, _tsv_line(call, effect, decision, spot))
+            if call.chrom != tsv_chrom:  # `_append` written out: it runs for every allele
+                tsv_chrom, tsv_positions, tsv_lines = call.chrom, [], []
+                tsv.append((tsv_chrom, tsv_positions, [], tsv_lines))
+            tsv_positions.append(call.pos)
+            tsv_lines.append(_tsv_line(call, effect, decision, spot))
             if decision.status == "somatic":
                 key = sort_key(call.pos, f"{call.ref}\t{call.alt}")
                 klass, rule = driver_class(effect, spot)
