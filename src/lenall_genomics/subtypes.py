@@ -96,21 +96,28 @@ def _split(text: str | None, sep: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in text.split(sep) if p.strip())
 
 
-def load_rules(path: str | Path | None = None) -> tuple[SubtypeRule, ...]:
-    """The subtype rules, in precedence order."""
-    path = Path(path) if path else asset("bcell_subtypes.tsv")
+def _table_lines(path: Path, columns: tuple[str, ...], what: str) -> list[tuple[int, str]]:
+    """(line number, text) of a rules table's data lines, after checking its header; comment
+    and blank lines skipped."""
     try:
         with open(path, encoding="utf-8") as handle:
             lines = [(n, line.rstrip("\r\n")) for n, line in enumerate(handle, 1)
                      if line.strip() and not line.startswith("#")]
     except OSError as error:
         raise LenallInputError(f"cannot read: {error.strerror}", file=path) from error
-    if not lines or lines[0][1].split("\t") != list(RULE_COLUMNS):
-        raise LenallInputError("subtype table header is not as expected", file=path,
+    if not lines or lines[0][1].split("\t") != list(columns):
+        raise LenallInputError(f"{what} header is not as expected", file=path,
                                line=lines[0][0] if lines else None,
-                               hint=f"columns: {', '.join(RULE_COLUMNS)}")
+                               hint=f"columns: {', '.join(columns)}")
+    return lines[1:]
+
+
+def load_rules(path: str | Path | None = None) -> tuple[SubtypeRule, ...]:
+    """The subtype rules, in precedence order."""
+    path = Path(path) if path else asset("bcell_subtypes.tsv")
+    lines = _table_lines(path, RULE_COLUMNS, "subtype table")
     rules = [_rule(dict(zip(RULE_COLUMNS, text.split("\t"), strict=False)), path, number)
-             for number, text in lines[1:]]
+             for number, text in lines]
     names = [r.subtype for r in rules]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
@@ -177,18 +184,9 @@ def load_bcr_exons(path: str | Path | None = None
                    ) -> dict[str, dict[int, tuple[int | None, int | None]]]:
     """build -> exon number -> (start, end), None where not listed (assets/bcr_exons.tsv)."""
     path = Path(path) if path else asset("bcr_exons.tsv")
-    try:
-        with open(path, encoding="utf-8") as handle:
-            lines = [(n, line.rstrip("\r\n")) for n, line in enumerate(handle, 1)
-                     if line.strip() and not line.startswith("#")]
-    except OSError as error:
-        raise LenallInputError(f"cannot read: {error.strerror}", file=path) from error
-    if not lines or lines[0][1].split("\t") != list(BCR_EXON_COLUMNS):
-        raise LenallInputError("BCR exon table header is not as expected", file=path,
-                               line=lines[0][0] if lines else None,
-                               hint=f"columns: {', '.join(BCR_EXON_COLUMNS)}")
+    lines = _table_lines(path, BCR_EXON_COLUMNS, "BCR exon table")
     table: dict[str, dict[int, tuple[int | None, int | None]]] = {b: {} for b in BCR_BUILDS}
-    for number, text in lines[1:]:
+    for number, text in lines:
         row = dict(zip(BCR_EXON_COLUMNS, text.split("\t"), strict=False))
 
         def fail(message: str, column: str, hint: str, line: int = number) -> LenallInputError:
