@@ -150,10 +150,11 @@ def test_outputs_get_ordinary_permissions(tmp_path):
     assert path.stat().st_mode & 0o044  # group/other may read, as with a plain open()
 
 
-def test_the_copy_number_and_ploidy_steps_do_not_import_pandas(tmp_path):
-    """copynumber -> ploidy -> cohort is the path a sample added to a cohort waits on; pandas
-    (a third of a second to import) is not paid on it."""
+def test_the_copy_number_ploidy_and_fusions_steps_do_not_import_pandas(tmp_path):
+    """copynumber -> ploidy -> cohort and fusions -> cohort are paths a sample added to a cohort
+    waits on; pandas (a third of a second to import) is not paid on them."""
     segments = Path(__file__).parent / "data" / "events" / "male.call.cns"
+    fusions = Path(__file__).parent / "data" / "events" / "arriba.fusions.tsv"
     common = ["--sample", "S", "--outdir", str(tmp_path), "--genome", "GRCh38", "--sex", "male"]
     code = ("import sys, json\n"
             "from lenall_genomics.cli import cli\n"
@@ -161,8 +162,10 @@ def test_the_copy_number_and_ploidy_steps_do_not_import_pandas(tmp_path):
             "    cli.main(args=argv, prog_name='lenall', standalone_mode=False)\n"
             "assert 'pandas' not in sys.modules, 'pandas was imported'\n")
     steps = [["copynumber", "--segments", str(segments), *common],
-             ["ploidy", "--segments", str(tmp_path / "S.segments.tsv"), *common]]
+             ["ploidy", "--segments", str(tmp_path / "S.segments.tsv"), *common],
+             ["fusions", "--sample", "S", "--fusions", str(fusions), "--outdir", str(tmp_path),
+              "--genome", "GRCh38"]]
     done = subprocess.run([sys.executable, "-c", code, json.dumps(steps)], capture_output=True,
                           text=True)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert (tmp_path / "S.ploidy.json").is_file()
+    assert (tmp_path / "S.ploidy.json").is_file() and (tmp_path / "S.fusions.tsv").is_file()

@@ -75,9 +75,11 @@ def _partner_name(call: dict, end: str, genome: str) -> str:
 # --- events ------------------------------------------------------------------------------------
 
 def fusion_events(calls, genome: str) -> list[dict[str, Any]]:
-    """Normalize a fusion call table (readers.fusions.CALL_COLUMNS) into event rows."""
+    """Normalize fusion calls (dicts with readers.fusions.CALL_COLUMNS, or read_fusions' table)
+    into event rows."""
+    records = calls.to_dict("records") if hasattr(calls, "to_dict") else calls
     members = [(_partner_name(call, "5", genome), _partner_name(call, "3", genome), call)
-               for call in calls.to_dict("records")]
+               for call in records]
     events = [_fusion_event(group) for group in _group_by_gene_pair(members).values()]
     return sorted(events, key=lambda e: (e["label"] == "other", e["gene"], e["partner"],
                                          e["label"], e["evidence"]))
@@ -222,20 +224,20 @@ def run_fusions(sample: str, path, outdir, genome: str, fmt: str | None) -> dict
     from pathlib import Path
 
     from ..genome import check_genome
-    from ..readers.fusions import read_fusions
+    from ..readers.fusions import read_fusion_calls
     from ..writers import write_json, write_tsv
 
     check_genome(genome)
-    calls = read_fusions(path, fmt, genome)
-    events = fusion_events(calls, genome)
+    calls = read_fusion_calls(path, fmt, genome)
+    events = fusion_events(calls.rows, genome)
     out = Path(outdir) / f"{sample}.fusions.tsv"
     write_tsv(out, EVENT_COLUMNS, event_rows(events))
-    skipped = calls.attrs.get("skipped", [])
+    skipped = calls.skipped
     drivers = sum(e["label"] != "other" for e in events)
     write_json(Path(outdir) / f"{sample}.fusions.qc.json", {
-        "sample": sample, "input": str(path), "format": calls.attrs.get("format"),
-        "calls": len(calls), "events": len(events), "drivers": drivers,
+        "sample": sample, "input": str(path), "format": calls.format,
+        "calls": len(calls.rows), "events": len(events), "drivers": drivers,
         "skipped": len(skipped), "skipped_records": skipped_records(skipped),
     })
-    return {"path": out, "calls": len(calls), "events": len(events), "drivers": drivers,
+    return {"path": out, "calls": len(calls.rows), "events": len(events), "drivers": drivers,
             "skipped": len(skipped)}

@@ -70,10 +70,18 @@ class _Calls:
 
 # --- public ------------------------------------------------------------------------------------
 
-def read_fusions(path: str | Path, fmt: str | None = None, genome: str = "GRCh38"):
-    """Read one fusion/SV file into a pandas DataFrame with CALL_COLUMNS."""
-    import pandas as pd
+@dataclass
+class FusionCalls:
+    """The calls of one fusion/SV file: one dict per call with CALL_COLUMNS, the records skipped
+    (line, reason) and the format read."""
+    rows: list[dict[str, Any]]
+    skipped: list[tuple[int, str]]
+    format: str | None
 
+
+def read_fusion_calls(path: str | Path, fmt: str | None = None,
+                      genome: str = "GRCh38") -> FusionCalls:
+    """Read one fusion/SV file (without pandas: the fusions step is on the path of an added case)."""
     path = Path(path)
     if not path.is_file():
         raise LenallInputError("fusion file not found", file=path, field="--fusions")
@@ -87,9 +95,17 @@ def read_fusions(path: str | Path, fmt: str | None = None, genome: str = "GRCh38
         calls = _Calls()
     else:
         calls = _read_table(path, fmt)
+    return FusionCalls(calls.rows, calls.skipped, fmt)
+
+
+def read_fusions(path: str | Path, fmt: str | None = None, genome: str = "GRCh38"):
+    """Read one fusion/SV file into a pandas DataFrame with CALL_COLUMNS (attrs: skipped, format)."""
+    import pandas as pd
+
+    calls = read_fusion_calls(path, fmt, genome)
     table = pd.DataFrame(calls.rows, columns=list(CALL_COLUMNS))
     table.attrs["skipped"] = calls.skipped
-    table.attrs["format"] = fmt
+    table.attrs["format"] = calls.format
     return table
 
 
