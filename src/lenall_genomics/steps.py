@@ -165,7 +165,7 @@ STEPS: tuple[Step, ...] = (
     Step("clonality", "cohort", applies=_always,
          arguments=lambda ctx, _s: [*_cohort_common(ctx), *_cores(ctx)],
          outputs=_cohort_files("clonality.tsv", "clonality_evidence.tsv", "clonality.qc.json"),
-         needs=("variants", "copynumber", "clonotypes"), draws=True),
+         needs=("variants", "copynumber", "clonotypes")),  # SVG written directly; --png draws
     Step("export", "cohort", applies=_always,
          arguments=lambda ctx, _s: _cohort_common(ctx),
          outputs=lambda ctx, _s: [ctx.cohort_dir / "cohort.maf",
