@@ -383,13 +383,12 @@ def variant_alterations(rows: Sequence[RowDef], records: Iterable[Mapping[str, s
     found = []
     for record in records:
         counts["variants_read"] += 1
-        if (record.get("status") or "") != "somatic":
-            counts["variants_not_somatic"] += 1
+        skipped = _variant_skip(record.get("status") or "",
+                                record.get("variant_classification") or "", classes)
+        if skipped:
+            counts[skipped] += 1
             continue
         display = classes.for_variant(record.get("variant_classification") or "")
-        if display is None:
-            counts["variants_class_not_counted"] += 1
-            continue
         gene = record.get("gene") or ""
         for row in mutation_rows:
             if gene in row.genes:
@@ -404,6 +403,16 @@ def variant_alterations(rows: Sequence[RowDef], records: Iterable[Mapping[str, s
                                         display, "dna", detail))
                 counts["variants_counted"] += 1
     return found
+
+
+def _variant_skip(status: str, classification: str, classes: DisplayClasses) -> str | None:
+    """The count a variant that can alter no row goes to (not somatic, or a class the figure does
+    not count); None for a variant that counts."""
+    if status != "somatic":
+        return "variants_not_somatic"
+    if classes.for_variant(classification) is None:
+        return "variants_class_not_counted"
+    return None
 
 
 def event_alterations(rows: Sequence[RowDef], records: Iterable[Mapping[str, str]],
@@ -684,7 +693,6 @@ def _variant_file_alterations(rows, path, classes, patient, sample, counts,
     if subtype_inputs is not None:
         genes |= subtype_inputs.mutation_genes
     found: list[Alteration] = []
-    read = not_somatic = not_counted = 0
     with TableRows(path, ("gene", "variant_classification", "status")) as table:
         columns = table.columns
         gene_at, status_at, class_at = (columns.index(c) for c in (
@@ -693,19 +701,13 @@ def _variant_file_alterations(rows, path, classes, patient, sample, counts,
             if values[status_at] == "somatic" and values[gene_at] in genes:
                 record = dict(zip(columns, values, strict=True))
                 if subtype_inputs is not None:
-                    for _ in subtype_inputs.variants(sample, (record,)):
-                        pass
+                    subtype_inputs.keep_mutation(sample, record)
                 found += variant_alterations(rows, (record,), classes, patient, sample, counts)
                 continue
-            read += 1
-            if values[status_at] != "somatic":
-                not_somatic += 1
-            elif classes.for_variant(values[class_at]) is None:
-                not_counted += 1
-    for name, count in (("variants_read", read), ("variants_not_somatic", not_somatic),
-                        ("variants_class_not_counted", not_counted)):
-        if count:
-            counts[name] += count
+            counts["variants_read"] += 1
+            skipped = _variant_skip(values[status_at], values[class_at], classes)
+            if skipped:
+                counts[skipped] += 1
     return found
 
 

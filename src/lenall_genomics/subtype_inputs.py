@@ -8,7 +8,7 @@ Only records some subtype rule can use are kept, so memory grows with findings, 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from .subtypes import (
@@ -42,15 +42,12 @@ class SubtypeCollector:
         self.ploidy: dict[str, list[dict[str, object]]] = defaultdict(list)
         self.sources: dict[str, set[str]] = defaultdict(set)  # sample -> event sources seen
 
-    def variants(self, sample: str, records: Iterable[Mapping[str, str]],
-                 ) -> Iterator[Mapping[str, str]]:
-        """Pass the records through, keeping somatic calls in subtype-defining genes."""
-        for record in records:
-            if record.get("gene") in self.mutation_genes and record.get("status") == "somatic":
-                self.mutations[sample].append({"gene": record.get("gene") or "",
-                                               "hgvsp": record.get("hgvsp") or "",
-                                               "sample": sample})
-            yield record
+    def keep_mutation(self, sample: str, record: Mapping[str, str]) -> None:
+        """Keep the record when it is a somatic call in a subtype-defining gene."""
+        if record.get("gene") in self.mutation_genes and record.get("status") == "somatic":
+            self.mutations[sample].append({"gene": record.get("gene") or "",
+                                           "hgvsp": record.get("hgvsp") or "",
+                                           "sample": sample})
 
     def add_events(self, sample: str, records: Iterable[Mapping[str, str]]) -> None:
         for record in records:

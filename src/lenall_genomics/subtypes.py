@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from .assets import asset
@@ -212,6 +213,16 @@ def load_bcr_exons(path: str | Path | None = None
     return table
 
 
+@cache
+def _bcr_exons_asset() -> dict[str, dict[int, tuple[int | None, int | None]]]:
+    return load_bcr_exons()
+
+
+@cache
+def _isoform_regions_asset() -> dict[str, str]:
+    return load_isoform_regions()
+
+
 _BCR_BREAKPOINT = re.compile(r"(?<![\w.])(?:chr)?22:(\d[\d,]*)", re.IGNORECASE)
 
 
@@ -235,8 +246,8 @@ def bcr_isoform_from_breakpoint(text: str, isoforms: Mapping[str, str],
     coordinate in the text the BCR exon table places; None when none does. Without `genome`
     the build is the one whose listed BCR exons span the coordinate (the GRCh38 and GRCh37
     BCR loci, 23.18-23.32 Mb and 23.52-23.66 Mb, do not overlap)."""
-    exons = exons if exons is not None else load_bcr_exons()
-    regions = load_isoform_regions()
+    exons = exons if exons is not None else _bcr_exons_asset()
+    regions = _isoform_regions_asset()
     for match in _BCR_BREAKPOINT.finditer(text):
         position = int(match.group(1).replace(",", ""))
         for build in ([genome] if genome else BCR_BUILDS):

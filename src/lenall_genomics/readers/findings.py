@@ -236,7 +236,7 @@ def iamp21_call(target: str, result: str, call: str, confidence: str,
     positive RUNX1 result without counts or the word amplified is equivocal."""
     if call != "positive":
         return call, confidence, detail
-    from .karyotype import load_rules
+    from .karyotype import load_rules, runx1_amplified
 
     rules = load_rules()
     need_signals = int(rules["iamp21_min_runx1_signals"])
@@ -247,7 +247,7 @@ def iamp21_call(target: str, result: str, call: str, confidence: str,
     rule = (f"iAMP21 at >= {need_signals} RUNX1 signals per cell or >= {need_extra} extra "
             "copies on one chromosome 21, Harrison 2014")
     if signals or extra:
-        if (signals and max(signals) >= need_signals) or (extra and max(extra) >= need_extra):
+        if runx1_amplified(max(signals, default=None), max(extra, default=None)):
             return call, confidence, f"{detail} ({rule})".strip()
         word = "equivocal" if named else "negative"
         return word, ".", f"{detail} (below the threshold: {rule})".strip()

@@ -677,8 +677,9 @@ def _parse_fish(ctx: _Ctx, method: str, text: str, offset: int) -> FishResult:
                 signals[name] = int(count)
     probes = tuple(sorted(set(signals) | set(signs)))
     row = load_probes().get(frozenset(probes))
-    if structural and "RUNX1" in bare and _chr21_only(_parts_of_text(body)):
-        event, positive, detail = _ish_iamp21(_parts_of_text(body), signals.get("RUNX1"))
+    parts = _parts_of_text(body) if structural and "RUNX1" in bare else None
+    if parts is not None and _chr21_only(parts):
+        event, positive, detail = _ish_iamp21(parts, signals.get("RUNX1"))
         probes = tuple(sorted(set(probes) | {"RUNX1"}))
     else:
         event, positive, detail = _fish_call(row, signals, signs, patterns, structural, body)
@@ -687,6 +688,18 @@ def _parse_fish(ctx: _Ctx, method: str, text: str, offset: int) -> FishResult:
     return FishResult(text=text, method=method, probes=probes, signals=signals,
                       patterns=tuple(patterns), cells_positive=positive_cells,
                       cells_scored=scored, event=event, positive=positive, detail=detail)
+
+
+def runx1_amplified(signals_per_cell: int | None = None,
+                    extra_on_one_21: int | None = None) -> bool:
+    """The iAMP21 rule (Harrison 2014; assets/karyotype_rules.tsv): >= iamp21_min_runx1_signals
+    RUNX1 signals per cell, or >= iamp21_min_extra_copies extra copies of RUNX1 on one
+    chromosome 21."""
+    rules = load_rules()
+    return ((signals_per_cell is not None
+             and signals_per_cell >= int(rules["iamp21_min_runx1_signals"]))
+            or (extra_on_one_21 is not None
+                and extra_on_one_21 >= int(rules["iamp21_min_extra_copies"])))
 
 
 def _fish_call(row, signals, signs, patterns, structural, body):
@@ -708,8 +721,8 @@ def _fish_call(row, signals, signs, patterns, structural, body):
         return event, hit, "deleted" if hit else "not deleted"
     threshold = int(load_rules()["iamp21_min_runx1_signals"])
     count = max(signals.values(), default=0)
-    hit = count >= threshold
-    return event, hit, f"{count} signals per cell (iAMP21 at >= {threshold}, Harrison 2014)"
+    return (event, runx1_amplified(signals_per_cell=count),
+            f"{count} signals per cell (iAMP21 at >= {threshold}, Harrison 2014)")
 
 
 def _parts_of_text(text: str):
@@ -734,7 +747,7 @@ def _ish_iamp21(parts, runx1: int | None) -> tuple[str, bool | None, str]:
     rules = load_rules()
     extra = int(rules["iamp21_min_extra_copies"])
     if runx1 is not None:
-        hit = runx1 >= 1 + extra
+        hit = runx1_amplified(extra_on_one_21=runx1 - 1)
         return "iAMP21", hit, (f"{runx1} RUNX1 signals on one abnormal chromosome 21 "
                                f"(iAMP21 at >= {1 + extra}: >= {extra} extra copies, "
                                "Harrison 2014)")
@@ -849,7 +862,7 @@ def _fish_iamp21(result: FishResult) -> KaryotypeFinding | None:
     if result.event == "iAMP21" or "RUNX1" not in result.signals:
         return None
     threshold = int(load_rules()["iamp21_min_runx1_signals"])
-    if result.signals["RUNX1"] < threshold:
+    if not runx1_amplified(signals_per_cell=result.signals["RUNX1"]):
         return None
     return KaryotypeFinding("fish", "iAMP21", f"positive: {result.signals['RUNX1']} RUNX1 "
                             f"signals per cell (>= {threshold}, Harrison 2014) ({result.text})",
