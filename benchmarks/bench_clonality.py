@@ -22,7 +22,6 @@ clonality runs are timed again).
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import shutil
@@ -34,10 +33,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_scale import generate  # noqa: E402
+from bench_scale import FULL_SAMPLES, cohort_arguments, generate  # noqa: E402
 
 TARGET_S = 15
-FULL_SAMPLES = 10_000
 CORES = 2
 
 FLOOR = """
@@ -88,11 +86,7 @@ def prepare(folder: Path, samples: int, calls: int, segments: int) -> tuple[Path
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--samples", type=int, default=FULL_SAMPLES)
-    parser.add_argument("--calls", type=int, default=50)
-    parser.add_argument("--segments", type=int, default=2_000)
-    parser.add_argument("--keep", type=Path, help="keep the data and results in this folder")
+    parser = cohort_arguments(__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, help="a folder kept by --keep: reuse its results")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench_clonality."))

@@ -172,12 +172,18 @@ def verdict(value: float, target: float, judged: bool) -> str:
     return "ok" if value <= target else "miss"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def cohort_arguments(description: str) -> argparse.ArgumentParser:
+    """The options that size the generated cohort (shared with bench_clonality.py)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--samples", type=int, default=FULL_SAMPLES)
     parser.add_argument("--calls", type=int, default=50)
     parser.add_argument("--segments", type=int, default=2_000)
     parser.add_argument("--keep", type=Path, help="keep the data and results in this folder")
+    return parser
+
+
+def main() -> None:
+    parser = cohort_arguments(__doc__.splitlines()[0])
     parser.add_argument("--steps", type=Path,
                         help="run the cohort steps again on a folder kept with --keep")
     parser.add_argument("--repeat", type=int, default=1, help="with --steps: runs of each")
